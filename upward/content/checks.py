@@ -1,0 +1,243 @@
+"""Cross-file checks: ids, manifests, references, links, anchors, images, prerequisites."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+
+from .pages import ManifestSource, PageSource
+from .problems import Problem
+from .render import Rendered
+from .schema import StepMeta
+
+
+def get_problems(
+    pages: Mapping[str, PageSource],
+    manifests: Mapping[str, ManifestSource],
+    files: AbstractSet[str],
+    content_name: str = "content",
+) -> list[Problem]:
+    """Run every cross-file check; pages are keyed by path under content/, manifests by name."""
+    by_id = get_pages_by_id(pages)
+    return [
+        *check_ids(pages),
+        *check_pathway_ids(manifests),
+        *check_manifests(manifests, pages, content_name),
+        *check_references(pages, by_id),
+        *check_links(pages, manifests, files, content_name),
+        *check_prerequisites(manifests),
+        *check_unused(pages, manifests),
+    ]
+
+
+def get_pages_by_id(pages: Mapping[str, PageSource]) -> dict[str, PageSource]:
+    """Map ids to pages; with duplicates, the first path in sorted order wins."""
+    by_id: dict[str, PageSource] = {}
+    for rel in sorted(pages):
+        by_id.setdefault(pages[rel].id, pages[rel])
+    return by_id
+
+
+def get_step_path(step: str) -> str:
+    """Normalise a manifest step entry to a path under content/."""
+    return posixpath.normpath(step.strip()).removeprefix("./")
+
+
+def check_ids(pages: Mapping[str, PageSource]) -> Iterable[Problem]:
+    """Report ids used by two files (ids are shared by all kinds)."""
+    first: dict[str, PageSource] = {}
+    for rel in sorted(pages):
+        page = pages[rel]
+        owner = first.setdefault(page.id, page)
+        if owner is not page:
+            yield Problem(
+                page.path, page.id_line, f"id '{page.id}' is already used by {owner.path}"
+            )
+
+
+def check_pathway_ids(manifests: Mapping[str, ManifestSource]) -> Iterable[Problem]:
+    """Report two manifests with the same stem (`a.yml` and `a.yaml`)."""
+    first: dict[str, ManifestSource] = {}
+    for name in sorted(manifests):
+        source = manifests[name]
+        owner = first.setdefault(source.id, source)
+        if owner is not source:
+            yield Problem(
+                source.path, 1, f"pathway id '{source.id}' is already used by {owner.path}"
+            )
+
+
+def check_manifests(
+    manifests: Mapping[str, ManifestSource], pages: Mapping[str, PageSource], content_name: str
+) -> Iterable[Problem]:
+    """Report steps that are missing, unreadable, not steps, or listed twice."""
+    for name in sorted(manifests):
+        source = manifests[name]
+        if source.manifest is None:
+            continue
+        seen: dict[str, int] = {}
+        for index, step in enumerate(source.manifest.steps):
+            line = source.lines.get(("steps", index), 1)
+            message = _step_problem(step, seen, pages, content_name, line)
+            if message:
+                yield Problem(source.path, line, message)
+
+
+def _step_problem(
+    step: str, seen: dict[str, int], pages: Mapping[str, PageSource], content_name: str, line: int
+) -> str | None:
+    """Say what is wrong with one step entry of a manifest, if anything."""
+    target = get_step_path(step)
+    if target.startswith("../") or target == ".." or step.startswith("/"):
+        return f"step '{step}' must be a path inside the {content_name} folder"
+    if target in seen:
+        return f"step '{step}' is listed twice in this pathway (first on line {seen[target]})"
+    seen[target] = line
+    page = pages.get(target)
+    if page is None:
+        return f"step file '{step}' does not exist in {content_name}/{_did_you_mean(target, pages)}"
+    if not page.readable:
+        return f"step file '{step}' cannot be read (see the problem reported for {page.path})"
+    if page.kind != "step":
+        return f"'{step}' is a {page.kind}, not a step; only steps can be listed in a pathway"
+    return None
+
+
+def check_references(
+    pages: Mapping[str, PageSource], by_id: Mapping[str, PageSource]
+) -> Iterable[Problem]:
+    """Report step `resources` and `templates` that name unknown ids or the wrong kind."""
+    for rel in sorted(pages):
+        page = pages[rel]
+        if not isinstance(page.meta, StepMeta):
+            continue
+        for field, kind in (("resources", "resource"), ("templates", "template")):
+            for index, ref in enumerate(getattr(page.meta, field)):
+                message = _reference_problem(ref, kind, by_id)
+                if message:
+                    line = page.lines.get((field, index), page.lines.get((field,), 1))
+                    yield Problem(page.path, line, f"{field}: {message}")
+
+
+def _reference_problem(ref: str, kind: str, by_id: Mapping[str, PageSource]) -> str | None:
+    """Say what is wrong with a reference to a page of a kind, if anything."""
+    target = by_id.get(ref)
+    if target is None:
+        same_kind = [page_id for page_id, page in by_id.items() if page.kind == kind]
+        return f"there is no {kind} with id '{ref}'{_did_you_mean(ref, same_kind)}"
+    if target.kind != kind:
+        return f"'{ref}' is a {target.kind} ({target.path}), not a {kind}"
+    return None
+
+
+def check_links(
+    pages: Mapping[str, PageSource],
+    manifests: Mapping[str, ManifestSource],
+    files: AbstractSet[str],
+    content_name: str,
+) -> Iterable[Problem]:
+    """Report links to missing pages or anchors, and missing images and files."""
+    rendered: list[tuple[str, Rendered]] = [
+        (pages[rel].path, pages[rel].rendered) for rel in sorted(pages)
+    ]
+    rendered += [(m.path, m.intro) for _, m in sorted(manifests.items()) if m.intro is not None]
+    for path, result in rendered:
+        for link in result.links:
+            message = _link_problem(link.target, link.anchor, result, pages, content_name)
+            if message:
+                yield Problem(path, link.line, f"link '{link.written}': {message}")
+        for asset in result.assets:
+            if asset.target not in files:
+                what = "image" if asset.is_image else "link"
+                message = f"{what} '{asset.written}': {content_name}/{asset.target} does not exist"
+                yield Problem(path, asset.line, message)
+
+
+def _link_problem(
+    target: str, anchor: str, own: Rendered, pages: Mapping[str, PageSource], content_name: str
+) -> str | None:
+    """Say what is wrong with one link, if anything."""
+    if not target:
+        if anchor in own.anchors:
+            return None
+        hint = _did_you_mean(anchor, own.anchors)
+        return f"this page has no heading with the anchor '#{anchor}'{hint}"
+    page = pages.get(target)
+    if page is None:
+        return f"{content_name}/{target} does not exist{_did_you_mean(target, pages)}"
+    anchors = page.rendered.anchors
+    if anchor and anchor not in anchors:
+        hint = _did_you_mean(anchor, anchors)
+        return f"{page.path} has no heading with the anchor '#{anchor}'{hint}"
+    return None
+
+
+def check_prerequisites(manifests: Mapping[str, ManifestSource]) -> Iterable[Problem]:
+    """Report prerequisites naming unknown pathways, and prerequisite cycles."""
+    by_id = {m.id: m for _, m in sorted(manifests.items()) if m.manifest is not None}
+    known = {m.id for m in manifests.values()}
+    graph: dict[str, list[str]] = {}
+    for pathway_id, source in by_id.items():
+        assert source.manifest is not None
+        graph[pathway_id] = []
+        for index, pre in enumerate(source.manifest.prerequisites):
+            if pre in known:
+                graph[pathway_id].append(pre)
+                continue
+            line = source.lines.get(("prerequisites", index), 1)
+            hint = _did_you_mean(pre, known)
+            yield Problem(
+                source.path, line, f"prerequisites: there is no pathway with id '{pre}'{hint}"
+            )
+    for cycle in get_cycles(graph):
+        source = by_id[cycle[0]]
+        assert source.manifest is not None
+        index = source.manifest.prerequisites.index(cycle[1])
+        line = source.lines.get(("prerequisites", index), 1)
+        yield Problem(source.path, line, f"prerequisites form a cycle: {' -> '.join(cycle)}")
+
+
+def get_cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
+    """Return each cycle once, starting at its smallest id and ending where it began."""
+    cycles: set[tuple[str, ...]] = set()
+    done: set[str] = set()
+
+    def visit(node: str, stack: list[str]) -> None:
+        for nxt in graph.get(node, ()):
+            if nxt in stack:
+                loop = stack[stack.index(nxt) :]
+                start = loop.index(min(loop))
+                cycles.add(tuple(loop[start:] + loop[:start]))
+            elif nxt not in done:
+                visit(nxt, [*stack, nxt])
+        done.add(node)
+
+    for node in sorted(graph):
+        if node not in done:
+            visit(node, [node])
+    return [[*cycle, cycle[0]] for cycle in sorted(cycles)]
+
+
+def check_unused(
+    pages: Mapping[str, PageSource], manifests: Mapping[str, ManifestSource]
+) -> Iterable[Problem]:
+    """Warn about steps that no pathway lists."""
+    used = {
+        get_step_path(step)
+        for source in manifests.values()
+        if source.manifest is not None
+        for step in source.manifest.steps
+    }
+    for rel in sorted(pages):
+        page = pages[rel]
+        if page.kind == "step" and page.readable and rel not in used:
+            message = "no pathway lists this step, so learners cannot reach it"
+            yield Problem(page.path, 1, message, "warning")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Suggest the closest choice, as ' (did you mean 'x'?)', or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,167 @@
+"""LibraryStore: the last good library, reloaded from changed files only, optionally watched."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .files import Stamp, is_manifest_file, is_page_file, scan_folder
+from .library import Library, build_library
+from .pages import ManifestSource, PageSource, parse_files
+from .problems import LibraryError, Problem
+from .render import UrlScheme
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 0.3
+
+
+class LibraryStore:
+    """Holds the last good library; reload() re-parses only files whose stamp changed."""
+
+    def __init__(
+        self, content_dir: str | Path, pathways_dir: str | Path, urls: UrlScheme | None = None
+    ) -> None:
+        self.content_dir = Path(content_dir)
+        self.pathways_dir = Path(pathways_dir)
+        self.urls = urls or UrlScheme()
+        self.problems: tuple[Problem, ...] = ()
+        """The problems of the latest load attempt if it failed; empty when it was clean."""
+        self.loaded_at: datetime | None = None
+        self.on_load: list[Callable[[Library], Any]] = []
+        self.parsed: list[str] = []
+        """Paths parsed by the latest reload (for tests and logs)."""
+        self._library: Library | None = None
+        self._stamps: dict[tuple[str, str], Stamp] = {}
+        self._pages: dict[str, PageSource] = {}
+        self._manifests: dict[str, ManifestSource] = {}
+        self._lock = threading.Lock()
+        self._observer: Any = None
+        self._timer: threading.Timer | None = None
+        self.reload()
+        if self._library is None:
+            raise LibraryError(self.problems)
+
+    @property
+    def library(self) -> Library:
+        """Return the last good library."""
+        assert self._library is not None
+        return self._library
+
+    def reload(self) -> bool:
+        """Re-read changed files; return True if a new good library is now served."""
+        with self._lock:
+            started = time.perf_counter()
+            stamps = self._scan()
+            changed = {key for key, stamp in stamps.items() if self._stamps.get(key) != stamp}
+            removed = self._stamps.keys() - stamps.keys()
+            if self._library is not None and not changed and not removed:
+                return False
+            self._update_sources(changed, removed)
+            self._stamps = stamps
+            files = frozenset(rel for folder, rel in stamps if folder == "content")
+            library, problems = build_library(
+                self._pages, self._manifests, files, self.urls, content_name=self.content_dir.name
+            )
+            elapsed = time.perf_counter() - started
+            return self._swap(library, problems, elapsed)
+
+    def _scan(self) -> dict[tuple[str, str], Stamp]:
+        """Stamp every file under both folders."""
+        stamps = {("content", rel): s for rel, s in scan_folder(self.content_dir).items()}
+        stamps.update(
+            (("pathways", name), s)
+            for name, s in scan_folder(self.pathways_dir).items()
+            if is_manifest_file(name)
+        )
+        return stamps
+
+    def _update_sources(self, changed: set[tuple[str, str]], removed: set[tuple[str, str]]) -> None:
+        """Re-parse changed pages and manifests; forget removed ones."""
+        for folder, rel in removed:
+            (self._pages if folder == "content" else self._manifests).pop(rel, None)
+        page_rels = sorted(
+            rel for folder, rel in changed if folder == "content" and is_page_file(rel)
+        )
+        names = sorted(rel for folder, rel in changed if folder == "pathways")
+        pages, manifests = parse_files(
+            self.content_dir, self.pathways_dir, page_rels, names, self.urls
+        )
+        self._pages.update(pages)
+        self._manifests.update(manifests)
+        self.parsed = [*page_rels, *names]
+
+    def _swap(self, library: Library | None, problems: list[Problem], elapsed: float) -> bool:
+        """Serve a new good library, or keep the last good one and expose the problems."""
+        if library is None:
+            self.problems = tuple(problems)
+            errors = [p for p in problems if p.is_error]
+            log.error("content library not reloaded: %d error(s)", len(errors))
+            for problem in problems:
+                log.error("%s", problem)
+            return False
+        old, self._library = self._library, library
+        self.problems = ()
+        self.loaded_at = datetime.now(UTC)
+        log.info("content library loaded: %d pages in %.3f s", len(library.pages), elapsed)
+        for problem in library.warnings:
+            log.warning("%s", problem)
+        for callback in list(self.on_load):
+            try:
+                callback(library)
+            except Exception:
+                log.exception("an on_load callback failed")
+        if old is not None and old.index is not None:
+            pass  # requests may still be searching the old index; let garbage collection close it
+        return True
+
+    def watch(self) -> None:
+        """Reload shortly after files change, in a background (daemon) thread."""
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        if self._observer is not None:
+            return
+        store = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if event.event_type not in ("opened", "closed_no_write"):
+                    store._schedule()
+
+        observer = Observer()
+        observer.daemon = True
+        for folder in (self.content_dir, self.pathways_dir):
+            if folder.is_dir():
+                observer.schedule(Handler(), str(folder), recursive=True)
+        observer.start()
+        self._observer = observer
+
+    def stop(self) -> None:
+        """Stop watching for changes."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+            self._observer = None
+
+    def _schedule(self) -> None:
+        """Debounce bursts of file events (editors write several times) into one reload."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(DEBOUNCE_SECONDS, self._reload_quietly)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _reload_quietly(self) -> None:
+        """Reload from the watcher thread, logging rather than raising."""
+        try:
+            self.reload()
+        except Exception:
+            log.exception("reloading the content library failed")
