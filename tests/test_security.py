@@ -1,0 +1,191 @@
+"""Trying to break in: CSRF, headers, cookies, sessions, rate limits, privacy, account data."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
+from upward.extensions import db
+from upward.models import Completion, ReflectionNote, User
+
+SAMPLE_ARGS = {"pathway_id": "mentoring", "step_id": "why-upward", "check_id": "power",
+               "prompt_id": "fear", "entry_id": 1, "template_id": "checkin",
+               "resource_id": "fearless-book", "pair_id": 1, "path": "x.png"}
+
+
+def post_rules(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            yield rule
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, client, user):
+    rules = list(post_rules(app))
+    assert len(rules) >= 8
+    with app.test_request_context():
+        for rule in rules:
+            url = rule.build({a: SAMPLE_ARGS[a] for a in rule.arguments}, append_unknown=False)[1]
+            response = client.post(url, data={"text": "x", "choice": "0"})
+            assert response.status_code == 400, rule.rule
+            assert "That form has expired" in response.get_data(as_text=True)
+
+
+def test_csrf_token_from_another_session_is_refused(app, client, user):
+    other = app.test_client()
+    foreign = csrf_token(other, "/account/register")
+    response = client.post("/steps/sbi/complete", data={"csrf_token": foreign, "pathway": "mentoring"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
+
+
+def test_post_only_actions_refuse_get(client, user):
+    for url in ("/steps/sbi/complete", "/steps/sbi/uncomplete", "/account/logout",
+                "/account/delete", "/account/export", "/steps/why-upward/checks/power"):
+        assert client.get(url).status_code == 405, url
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                      "script-src 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_no_inline_script_or_style_on_pages(client, user):
+    for url in ("/", "/dashboard", "/pathways/mentoring", "/pathways/mentoring/steps/why-upward",
+                "/account/"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert " style=" not in html, url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_session_cookie_flags(client, auth):
+    auth.register()
+    cookie = client.get_cookie("session")
+    assert cookie.http_only
+    assert cookie.same_site == "Lax"
+    assert not cookie.secure
+
+
+def test_behind_https_cookies_are_secure_and_hsts_is_sent(tmp_path):
+    gen = build_app(tmp_path, UPWARD_HTTPS=True, SESSION_COOKIE_SECURE=True,
+                    REMEMBER_COOKIE_SECURE=True)
+    app = next(gen)
+    client = app.test_client()
+    auth = AuthActions(client)
+    token = csrf_token(client, "https://localhost/account/register")
+    response = client.post(
+        "https://localhost/account/register",
+        data={"csrf_token": token, "name": "S", "email": "s@example.com", "password": PASSWORD,
+              "confirm": PASSWORD, "role": "mentor"},
+        headers={"Referer": "https://localhost/account/register"},
+    )
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "max-age" in client.get("https://localhost/").headers["Strict-Transport-Security"]
+    assert auth  # the helper is usable over https too
+    gen.close()
+
+
+def test_login_starts_a_new_session(client, auth):
+    auth.register()
+    auth.logout()
+    client.get("/account/login")
+    before = client.get_cookie("session").value
+    auth.login()
+    assert client.get_cookie("session").value != before
+
+
+def test_remember_me_cookie_dies_at_logout(app, client, auth):
+    auth.register()
+    auth.logout()
+    auth.login(remember="y")
+    remember = client.get_cookie("remember_token")
+    assert remember is not None and remember.http_only
+    stolen = remember.value
+    auth.logout()
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", stolen)
+    assert fresh.get("/dashboard").status_code == 302
+
+
+def test_login_is_rate_limited(tmp_path):
+    gen = build_app(tmp_path, RATELIMIT_ENABLED=True)
+    app = next(gen)
+    client = app.test_client()
+    auth = AuthActions(client)
+    codes = [auth.login(email="x@example.com", password="wrong password").status_code
+             for _ in range(12)]
+    assert codes[:10] == [400] * 10
+    assert codes[-1] == 429
+    assert "Too many attempts" in auth.login().get_data(as_text=True)
+    gen.close()
+
+
+def test_notes_are_private(app, client, auth):
+    auth.register(email="a@example.com")
+    auth.post("/steps/why-upward/reflections/fear", {"text": "My secret worry", "pathway": "mentoring"},
+              page="/pathways/mentoring/steps/why-upward")
+    auth.logout()
+    auth.register(email="b@example.com", name="Bea")
+    html = client.get("/pathways/mentoring/steps/why-upward").get_data(as_text=True)
+    assert "My secret worry" not in html
+    assert "My secret worry" not in client.get("/dashboard").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(ReflectionNote.text)) == "My secret worry"
+
+
+def test_hostile_form_input_is_escaped(client, auth):
+    auth.register(name='<script>alert(1)</script>')
+    auth.post("/steps/why-upward/reflections/fear",
+              {"text": '<img src=x onerror=alert(1)>', "pathway": "mentoring"},
+              page="/pathways/mentoring/steps/why-upward")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)" in html
+    assert "<img src=x" not in html
+
+
+def test_export_contains_everything_and_only_mine(app, client, auth):
+    auth.register(email="a@example.com")
+    auth.post("/steps/sbi/complete", {"pathway": "mentoring"}, page="/pathways/mentoring/steps/sbi")
+    auth.post("/steps/why-upward/reflections/fear", {"text": "mine", "pathway": "mentoring"},
+              page="/pathways/mentoring/steps/why-upward")
+    response = auth.post("/account/export", page="/account/")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == "a@example.com"
+    assert [c["step_id"] for c in data["completions"]] == ["sbi"]
+    assert [n["text"] for n in data["reflection_notes"]] == ["mine"]
+    assert "password_hash" not in json.dumps(data)
+
+
+@pytest.mark.parametrize("password", ["wrong password!", ""])
+def test_delete_account_needs_the_password(app, client, auth, password):
+    auth.register()
+    response = auth.post("/account/delete", {"password": password}, page="/account/")
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_delete_account_removes_everything(app, client, auth):
+    auth.register()
+    auth.post("/steps/sbi/complete", {"pathway": "mentoring"}, page="/pathways/mentoring/steps/sbi")
+    response = auth.post("/account/delete", {"password": PASSWORD}, page="/account/")
+    assert response.headers["Location"] == "/"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
+    assert client.get("/dashboard").status_code == 302

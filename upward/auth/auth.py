@@ -1,0 +1,34 @@
+"""Wire accounts into the app: Flask-Login, CSRF, rate limits and the blueprint."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from upward.extensions import csrf, db, limiter, login_manager
+from upward.models import User
+
+
+def init_app(app: Flask) -> None:
+    """Bind the auth extensions and register the blueprint."""
+    from upward.auth.routes import bp
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.register_blueprint(bp)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Return the user whose session id (user id and session version) is still valid."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user

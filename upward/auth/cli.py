@@ -1,0 +1,71 @@
+"""`flask users ...`: create the first admin and give people the author role."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from upward.auth import services
+from upward.extensions import db
+from upward.models import ROLES, User
+from upward.security import MIN_PASSWORD_LENGTH, is_common_password
+
+users_cli = AppGroup("users", help="Manage accounts and roles.")
+
+
+def find_user(email: str) -> User:
+    """Return the user with this email or stop with a clear message."""
+    user = services.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the email {email!r}.")
+    return user
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice(sorted(ROLES)), default="program", show_default=True)
+@click.password_option()
+def create_admin(email: str, name: str, role: str, password: str) -> None:
+    """Create an admin account (also an author), or promote an existing one."""
+    user = services.get_user_by_email(email)
+    if user is None:
+        if len(password) < MIN_PASSWORD_LENGTH or is_common_password(password):
+            raise click.ClickException(
+                f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters "
+                "that is not a common one."
+            )
+        user = services.register_user(name, email, password, role)
+    user.is_admin = True
+    user.is_author = True
+    db.session.commit()
+    click.echo(f"{user.email} is an admin and an author.")
+
+
+@users_cli.command("grant-author")
+@click.argument("email")
+def grant_author(email: str) -> None:
+    """Give a person the author role: they see drafts and the authors' page."""
+    user = find_user(email)
+    user.is_author = True
+    db.session.commit()
+    click.echo(f"{user.email} is now an author.")
+
+
+@users_cli.command("revoke-author")
+@click.argument("email")
+def revoke_author(email: str) -> None:
+    """Take the author role away from a person."""
+    user = find_user(email)
+    user.is_author = False
+    db.session.commit()
+    click.echo(f"{user.email} is no longer an author.")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List accounts with their role and rights."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        rights = ", ".join(r for r, on in (("admin", user.is_admin), ("author", user.is_author)) if on)
+        click.echo(f"{user.email}\t{user.role}\t{rights or '-'}")

@@ -1,0 +1,1 @@
+"""The authors' page: what the live library looks like and what is wrong with it."""

@@ -1,0 +1,1 @@
+"""Discussion templates: forms built from authored templates, filled in and kept."""

@@ -1,0 +1,1 @@
+"""Learning: the home page, pathways, steps and the dashboard."""

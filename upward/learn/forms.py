@@ -1,0 +1,30 @@
+"""Forms on step and pathway pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired
+
+from upward.steps import MAX_NOTE_LENGTH
+
+
+class ButtonForm(FlaskForm):
+    """A POST button with CSRF protection and nothing else."""
+
+
+class StepActionForm(FlaskForm):
+    """Mark complete / undo: remembers which pathway the person was following."""
+
+    pathway = HiddenField()
+
+
+class CheckForm(FlaskForm):
+    # The step's own check knows its options; the service refuses one it doesn't have.
+    choice = RadioField(
+        "Your answer", coerce=int, validate_choice=False, validators=[InputRequired("Pick an answer.")]
+    )
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField("Your private note", render_kw={"maxlength": MAX_NOTE_LENGTH})

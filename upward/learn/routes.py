@@ -1,0 +1,245 @@
+"""Pages for learners: home, dashboard, pathways and steps."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from upward import progress, steps
+from upward.content import Page, Pathway
+from upward.learn.forms import ButtonForm, CheckForm, NoteForm, StepActionForm
+from upward.library import get_last_updated, get_library
+
+bp = Blueprint("learn", __name__)
+
+
+def sees_drafts() -> bool:
+    """Tell whether the current person may see draft content (authors only)."""
+    return current_user.is_authenticated and current_user.is_author
+
+
+def current_user_id() -> int | None:
+    """Return the signed-in person's id, or None."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+def get_pathway(pathway_id: str) -> Pathway:
+    """Return a pathway the current person may see, or 404."""
+    pathway = get_library().pathway(pathway_id)
+    if pathway is None or (pathway.draft and not sees_drafts()):
+        abort(404)
+    return pathway
+
+
+def get_step(step_id: str) -> Page:
+    """Return a step the current person may see, or 404."""
+    page = get_library().page(step_id)
+    if page is None or page.kind != "step" or (page.draft and not sees_drafts()):
+        abort(404)
+    return page
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """Explain the site and offer the tracks."""
+    library = get_library()
+    completions = progress.get_completions(current_user_id())
+    tracks = progress.get_all_progress(library, completions, include_drafts=sees_drafts())
+    return render_template("learn/home.html", tracks=tracks)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    """Show the person's pathways (their role's first), notes and filled-in templates."""
+    from upward.discussions.services import list_entries
+
+    library = get_library()
+    completions = progress.get_completions(current_user.id)
+    tracks = progress.get_all_progress(
+        library, completions, include_drafts=sees_drafts(), audience_first=current_user.role
+    )
+    return render_template(
+        "learn/dashboard.html",
+        tracks=tracks,
+        notes=steps.get_notes(current_user.id),
+        entries=list_entries(current_user.id),
+        library=library,
+    )
+
+
+@bp.get("/pathways/<pathway_id>")
+def pathway(pathway_id: str) -> ResponseReturnValue:
+    """List a pathway's steps with minutes, progress and completion dates."""
+    path = get_pathway(pathway_id)
+    state = progress.get_progress(
+        get_library(), path, progress.get_completions(current_user_id()), include_drafts=sees_drafts()
+    )
+    return render_template("learn/pathway.html", progress=state, form=ButtonForm())
+
+
+@bp.route("/pathways/<pathway_id>/reset", methods=["GET", "POST"])
+@login_required
+def reset(pathway_id: str) -> ResponseReturnValue:
+    """Ask for confirmation, then forget the person's progress on a pathway."""
+    path = get_pathway(pathway_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        progress.reset_pathway(current_user.id, path)
+        flash(f"Your progress on “{path.title}” is reset. Start again whenever you like.", "info")
+        return redirect(url_for("learn.pathway", pathway_id=path.id))
+    return render_template("learn/reset.html", pathway=path, form=form)
+
+
+@bp.get("/steps/<step_id>")
+def step_anywhere(step_id: str) -> ResponseReturnValue:
+    """Show a step in the first pathway that contains it (links between steps land here)."""
+    page = get_step(step_id)
+    for path in get_library().pathways_with(page.id):
+        if not path.draft or sees_drafts():
+            return redirect(url_for("learn.step", pathway_id=path.id, step_id=page.id))
+    return render_step(page, None)
+
+
+@bp.get("/pathways/<pathway_id>/steps/<step_id>")
+def step(pathway_id: str, step_id: str) -> ResponseReturnValue:
+    """Show a step in the context of a pathway."""
+    path = get_pathway(pathway_id)
+    page = get_step(step_id)
+    if page.id not in path.step_ids:
+        abort(404)
+    return render_step(page, path)
+
+
+def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
+    """Render a step page: content, outline, completion, checks and notes."""
+    library = get_library()
+    user_id = current_user_id()
+    completions = progress.get_completions(user_id)
+    state = progress.get_progress(library, path, completions, include_drafts=sees_drafts()) if path else None
+    completion = completions.get(page.id)
+    return render_template(
+        "learn/step.html",
+        page=page,
+        progress=state,
+        index=state.position(page.id) if state else None,
+        completion=completion,
+        updated_since=completion is not None and completion.version != page.version,
+        last_updated=get_last_updated(page.id),
+        activity=steps.get_activity(user_id, page.id),
+        action_form=StepActionForm(pathway=path.id if path else ""),
+        library=library,
+    )
+
+
+def back_to_step(page: Page) -> ResponseReturnValue:
+    """Redirect to a step, in the pathway the person was following if it still holds it."""
+    pathway_id = request.form.get("pathway", "")
+    path = get_library().pathway(pathway_id)
+    if path is not None and page.id in path.step_ids:
+        return redirect(url_for("learn.step", pathway_id=path.id, step_id=page.id))
+    return redirect(url_for("learn.step_anywhere", step_id=page.id))
+
+
+@bp.post("/steps/<step_id>/complete")
+@login_required
+def complete(step_id: str) -> ResponseReturnValue:
+    """Mark a step complete and go on to the next step of the pathway."""
+    page = get_step(step_id)
+    if not StepActionForm().validate_on_submit():
+        abort(400)
+    progress.complete_step(current_user.id, page)
+    path = get_library().pathway(request.form.get("pathway", ""))
+    if path is None or page.id not in path.step_ids:
+        return back_to_step(page)
+    state = progress.get_progress(
+        get_library(), path, progress.get_completions(current_user.id), include_drafts=sees_drafts()
+    )
+    if state.is_complete:
+        flash(f"You finished “{path.title}”. Well done.", "success")
+        return redirect(url_for("learn.pathway", pathway_id=path.id))
+    index = state.position(page.id)
+    following = state.steps[index + 1] if index is not None and index + 1 < state.total else None
+    target = following or state.next_step
+    return redirect(url_for("learn.step", pathway_id=path.id, step_id=target.page.id))
+
+
+@bp.post("/steps/<step_id>/uncomplete")
+@login_required
+def uncomplete(step_id: str) -> ResponseReturnValue:
+    """Undo a completion."""
+    page = get_step(step_id)
+    if not StepActionForm().validate_on_submit():
+        abort(400)
+    progress.uncomplete_step(current_user.id, page.id)
+    flash("Marked as not done.", "info")
+    return back_to_step(page)
+
+
+@bp.get("/steps/<step_id>/changes")
+@login_required
+def changes(step_id: str) -> ResponseReturnValue:
+    """Show what changed in a step since the person completed it."""
+    page = get_step(step_id)
+    completion = progress.get_completions(current_user.id).get(page.id)
+    if completion is None or completion.version == page.version:
+        return redirect(url_for("learn.step_anywhere", step_id=page.id))
+    diff = steps.get_changes(page, completion.version)
+    return render_template(
+        "learn/changes.html",
+        page=page,
+        diff=diff,
+        completion=completion,
+        form=StepActionForm(pathway=request.args.get("pathway", "")),
+    )
+
+
+@bp.post("/steps/<step_id>/acknowledge")
+@login_required
+def acknowledge(step_id: str) -> ResponseReturnValue:
+    """Mark the changes to a completed step as read."""
+    page = get_step(step_id)
+    if not StepActionForm().validate_on_submit():
+        abort(400)
+    progress.acknowledge_update(current_user.id, page)
+    return back_to_step(page)
+
+
+@bp.post("/steps/<step_id>/checks/<check_id>")
+@login_required
+def answer(step_id: str, check_id: str) -> ResponseReturnValue:
+    """Record an answer to a knowledge check and show its feedback."""
+    page = get_step(step_id)
+    form = CheckForm()
+    if not form.validate_on_submit():
+        flash("Pick one of the answers first.", "error")
+        return redirect_to_block(page, check_id)
+    try:
+        steps.answer_check(current_user.id, page, check_id, form.choice.data)
+    except steps.InvalidAnswer:
+        abort(404)
+    return redirect_to_block(page, check_id)
+
+
+@bp.post("/steps/<step_id>/reflections/<prompt_id>")
+@login_required
+def reflect(step_id: str, prompt_id: str) -> ResponseReturnValue:
+    """Save the person's private note for a reflection prompt."""
+    page = get_step(step_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        steps.save_note(current_user.id, page, prompt_id, form.text.data or "")
+    except steps.InvalidAnswer:
+        abort(404)
+    flash("Your note is saved. Only you can see it.", "success")
+    return redirect_to_block(page, prompt_id)
+
+
+def redirect_to_block(page: Page, block_id: str) -> ResponseReturnValue:
+    """Redirect back to a block on a step page."""
+    response = back_to_step(page)
+    response.location = f"{response.location}#{block_id}"
+    return response

@@ -1,0 +1,20 @@
+"""SQLAlchemy models: the database knows ids and events; the content library knows content."""
+
+from upward.models.learning import CheckAnswer, Completion, ReflectionNote, StepVersion
+from upward.models.pairs import Pair
+from upward.models.resources import Bookmark, Rating
+from upward.models.templates import TemplateEntry
+from upward.models.user import ROLES, User
+
+__all__ = [
+    "ROLES",
+    "Bookmark",
+    "CheckAnswer",
+    "Completion",
+    "Pair",
+    "Rating",
+    "ReflectionNote",
+    "StepVersion",
+    "TemplateEntry",
+    "User",
+]

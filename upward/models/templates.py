@@ -1,0 +1,29 @@
+"""Filled-in discussion templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from upward.extensions import db
+from upward.models.types import UTCDateTime, user_fk, utcnow
+
+
+class TemplateEntry(db.Model):
+    __tablename__ = "template_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(user_fk(), index=True)
+    template_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Field name to the text the person typed (dates as ISO strings, ratings as numbers)."""
+    is_draft: Mapped[bool] = mapped_column(default=True)
+    shared: Mapped[bool] = mapped_column(default=False)
+    """Readable by the author's mentoring partner when true; by nobody else, ever."""
+    session_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,131 @@
+"""What happens on a step besides completion: knowledge checks, reflections, change diffs."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import select
+
+from upward.content import Check, Page, Reflection
+from upward.database import upsert
+from upward.extensions import db
+from upward.models import CheckAnswer, ReflectionNote, StepVersion
+from upward.models.types import utcnow
+
+MAX_NOTE_LENGTH = 20_000
+BlockT = TypeVar("BlockT", Check, Reflection)
+
+
+class InvalidAnswer(ValueError):
+    """The answer names a check or option the step does not have."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepActivity:
+    """A person's answers and notes on one step."""
+
+    answers: dict[str, CheckAnswer]
+    notes: dict[str, ReflectionNote]
+
+
+def get_activity(user_id: int | None, step_id: str) -> StepActivity:
+    """Return a person's answers and notes on a step (two small queries)."""
+    if user_id is None:
+        return StepActivity({}, {})
+    answers = db.session.scalars(
+        select(CheckAnswer).where(CheckAnswer.user_id == user_id, CheckAnswer.step_id == step_id)
+    )
+    notes = db.session.scalars(
+        select(ReflectionNote).where(
+            ReflectionNote.user_id == user_id, ReflectionNote.step_id == step_id
+        )
+    )
+    return StepActivity(
+        answers={a.check_id: a for a in answers}, notes={n.prompt_id: n for n in notes}
+    )
+
+
+def find_block(page: Page, kind: type[BlockT], block_id: str) -> BlockT | None:
+    """Return the check or reflection block with this id on a page."""
+    return next((b for b in page.blocks if isinstance(b, kind) and b.id == block_id), None)
+
+
+def answer_check(user_id: int, page: Page, check_id: str, choice: int) -> bool:
+    """Store a person's answer to a knowledge check (the latest one counts); return if right."""
+    check = find_block(page, Check, check_id)
+    if check is None or not 0 <= choice < len(check.options):
+        raise InvalidAnswer(check_id)
+    correct = check.options[choice].correct
+    db.session.execute(
+        upsert(
+            CheckAnswer,
+            ["user_id", "step_id", "check_id"],
+            user_id=user_id,
+            step_id=page.id,
+            check_id=check_id,
+            choice=choice,
+            correct=correct,
+            answered_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    return correct
+
+
+def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> None:
+    """Store a person's private note for a reflection prompt; an empty note deletes it."""
+    if find_block(page, Reflection, prompt_id) is None:
+        raise InvalidAnswer(prompt_id)
+    text = text.strip()[:MAX_NOTE_LENGTH]
+    if not text:
+        db.session.execute(
+            ReflectionNote.__table__.delete().where(
+                ReflectionNote.user_id == user_id,
+                ReflectionNote.step_id == page.id,
+                ReflectionNote.prompt_id == prompt_id,
+            )
+        )
+    else:
+        db.session.execute(
+            upsert(
+                ReflectionNote,
+                ["user_id", "step_id", "prompt_id"],
+                user_id=user_id,
+                step_id=page.id,
+                prompt_id=prompt_id,
+                text=text,
+                updated_at=utcnow(),
+            )
+        )
+    db.session.commit()
+
+
+def get_notes(user_id: int) -> list[ReflectionNote]:
+    """Return all of a person's reflection notes, newest first."""
+    return list(
+        db.session.scalars(
+            select(ReflectionNote)
+            .where(ReflectionNote.user_id == user_id)
+            .order_by(ReflectionNote.updated_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    """One line of a change diff: kind is 'same', 'added' or 'removed'."""
+
+    kind: str
+    text: str
+
+
+def get_changes(page: Page, old_version: str) -> list[DiffLine] | None:
+    """Return a line diff from an earlier version of a step to the current one, if known."""
+    old = db.session.get(StepVersion, (page.id, old_version))
+    if old is None:
+        return None
+    kinds = {" ": "same", "+": "added", "-": "removed"}
+    lines = difflib.ndiff(old.text.splitlines(), page.text.splitlines())
+    return [DiffLine(kinds[line[0]], line[2:]) for line in lines if line[0] in kinds]
