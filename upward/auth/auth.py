@@ -10,6 +10,7 @@ from upward.models import User
 
 def init_app(app: Flask) -> None:
     """Bind the auth extensions and register the blueprint."""
+    from upward.auth.cli import users_cli
     from upward.auth.routes import bp
 
     login_manager.init_app(app)
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.register_blueprint(bp)
+    app.cli.add_command(users_cli)
 
 
 @login_manager.user_loader

@@ -1,0 +1,241 @@
+"""Authoring as L&D meets it: versions and diffs, live reload, drafts, checks and notes, CLIs."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from tests.conftest import SITE, AuthActions, build_app
+from upward.extensions import db
+from upward.library import content_cli, get_store
+from upward.models import CheckAnswer, Completion, ReflectionNote, User
+
+STEP = "/pathways/mentoring/steps/sbi"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of the fixture library that a test may edit."""
+    target = tmp_path / "site"
+    shutil.copytree(SITE, target)
+    return target
+
+
+@pytest.fixture
+def live(tmp_path: Path, site: Path):
+    """An app serving the editable copy, and a logged-in mentor."""
+    gen = build_app(
+        tmp_path,
+        UPWARD_CONTENT_DIR=str(site / "content"),
+        UPWARD_PATHWAYS_DIR=str(site / "pathways"),
+    )
+    app = next(gen)
+    client = app.test_client()
+    auth = AuthActions(client)
+    auth.register()
+    yield app, client, auth, site
+    gen.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a file and make sure its stamp changes even within one clock tick."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    stat = path.stat()
+    import os
+
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def reload(app) -> bool:
+    with app.app_context():
+        return get_store().reload()
+
+
+def complete_sbi(auth: AuthActions):
+    return auth.post("/steps/sbi/complete", {"pathway": "mentoring"}, page=STEP)
+
+
+def test_changed_step_is_marked_and_diffed_without_losing_completion(live):
+    app, client, auth, site = live
+    complete_sbi(auth)
+    edit(site / "content/mentor/two.md", "and its **impact**.", "and its **impact** on the team.")
+    assert reload(app)
+    pathway = client.get("/pathways/mentoring").get_data(as_text=True)
+    assert "Updated since you completed it" in pathway
+    assert "3 of 3" not in pathway and "1 of 3 steps" in pathway
+    step = client.get(STEP).get_data(as_text=True)
+    assert "See what changed" in step
+    diff = client.get("/steps/sbi/changes").get_data(as_text=True)
+    assert '<span class="diff-removed">− Describe the **situation**' in diff
+    assert "on the team." in diff
+    auth.post("/steps/sbi/acknowledge", {"pathway": "mentoring"}, page="/steps/sbi/changes")
+    assert "Updated since you completed it" not in client.get("/pathways/mentoring").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Completion)) == 1
+
+
+def test_whitespace_and_hidden_front_matter_edits_do_not_count(live):
+    app, client, auth, site = live
+    complete_sbi(auth)
+    edit(site / "content/mentor/two.md", "Describe the", "Describe   the")
+    edit(site / "content/mentor/two.md", "minutes: 10", "minutes: 10\ndraft: false")
+    reload(app)
+    assert "Updated since you completed it" not in client.get("/pathways/mentoring").get_data(
+        as_text=True
+    )
+
+
+def test_broken_edit_keeps_the_last_good_library_and_tells_authors(live):
+    app, client, auth, site = live
+    edit(site / "content/mentor/two.md", "minutes: 10", "minutes: ten")
+    assert not reload(app)
+    assert client.get(STEP).status_code == 200
+    assert "Situation, behaviour, impact" in client.get(STEP).get_data(as_text=True)
+    assert client.get("/authors/").status_code == 404  # not an author yet
+    with app.app_context():
+        db.session.execute(User.__table__.update().values(is_author=True))
+        db.session.commit()
+    page = client.get("/authors/").get_data(as_text=True)
+    assert "still serving the last good library" in page
+    assert "content/mentor/two.md:4" in page
+    edit(site / "content/mentor/two.md", "minutes: ten", "minutes: 11")
+    assert reload(app)
+    assert "No errors: the latest content is live." in client.get("/authors/").get_data(
+        as_text=True
+    )
+    assert "11 min" in client.get("/pathways/mentoring").get_data(as_text=True)
+
+
+def test_watcher_picks_up_a_change_without_restart(tmp_path, site):
+    gen = build_app(
+        tmp_path,
+        UPWARD_CONTENT_DIR=str(site / "content"),
+        UPWARD_PATHWAYS_DIR=str(site / "pathways"),
+        UPWARD_WATCH=True,
+    )
+    app = next(gen)
+    client = app.test_client()
+    with app.app_context():
+        get_store().watch()
+    edit(site / "content/mentor/three.md", "title: Keeping it going", "title: Keeping it alive")
+    deadline = time.monotonic() + 10
+    while "Keeping it alive" not in client.get("/pathways/mentoring").get_data(as_text=True):
+        assert time.monotonic() < deadline, "the change was not picked up"
+        time.sleep(0.1)
+    gen.close()
+
+
+def test_removed_step_keeps_records_and_progress_counts_current_steps(live):
+    app, client, auth, site = live
+    complete_sbi(auth)
+    edit(site / "pathways/mentoring.yml", "  - mentor/two.md\n", "")
+    edit(site / "content/mentor/two.md", "minutes: 10", "minutes: 10")  # still a valid file
+    reload(app)
+    html = client.get("/pathways/mentoring").get_data(as_text=True)
+    assert "0 of 2 steps" in html
+    with app.app_context():
+        assert db.session.scalar(select(Completion.step_id)) == "sbi"
+
+
+def test_knowledge_check_feedback_and_latest_answer(client, user):
+    page = "/pathways/mentoring/steps/why-upward"
+    user.post("/steps/why-upward/checks/power", {"choice": "0", "pathway": "mentoring"}, page=page)
+    html = client.get(page).get_data(as_text=True)
+    assert "Not quite." in html and "holds formal power, not the expertise" in html
+    user.post("/steps/why-upward/checks/power", {"choice": "1", "pathway": "mentoring"}, page=page)
+    html = client.get(page).get_data(as_text=True)
+    assert "strongest answer" in html and "That is why the roles are reversed" in html
+    with client.application.app_context():
+        answers = db.session.scalars(select(CheckAnswer)).all()
+        assert [(a.choice, a.correct) for a in answers] == [(1, True)]
+
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("/steps/why-upward/checks/nope", {"choice": "0"}),
+    ("/steps/why-upward/checks/power", {"choice": "7"}),
+    ("/steps/why-upward/reflections/nope", {"text": "x"}),
+])
+def test_answers_to_blocks_that_do_not_exist_are_404(client, user, url, data):
+    response = user.post(url, data, page="/pathways/mentoring/steps/why-upward")
+    assert response.status_code == 404
+
+
+def test_reflection_note_is_saved_listed_and_cleared(client, user):
+    page = "/pathways/mentoring/steps/why-upward"
+    user.post("/steps/why-upward/reflections/fear", {"text": "Being seen as rude"}, page=page)
+    assert "Being seen as rude" in client.get(page).get_data(as_text=True)
+    assert "Being seen as rude" in client.get("/dashboard").get_data(as_text=True)
+    user.post("/steps/why-upward/reflections/fear", {"text": "  "}, page=page)
+    with client.application.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReflectionNote)) == 0
+
+
+def test_authors_see_drafts_marked(app, client, user):
+    with app.app_context():
+        db.session.execute(User.__table__.update().values(is_author=True))
+        db.session.commit()
+    html = client.get("/pathways/leading").get_data(as_text=True)
+    assert "A step still being written" in html
+    assert "badge-draft" in html
+    assert client.get("/pathways/upcoming").status_code == 200
+    step = client.get("/steps/draft-step", follow_redirects=True).get_data(as_text=True)
+    assert "only authors can see it" in step
+    authors = client.get("/authors/").get_data(as_text=True)
+    assert "exec/draft-step.md" in authors and "Upcoming program pathway" in authors
+
+
+def test_content_check_cli_reports_every_problem_with_file_and_line(site):
+    runner = CliRunner()
+    args = ["--content-dir", str(site / "content"), "--pathways-dir", str(site / "pathways")]
+    clean = runner.invoke(content_cli, ["check", *args])
+    assert clean.exit_code == 0, clean.output
+    assert "0 error(s)" in clean.output
+    edit(site / "content/mentor/two.md", "minutes: 10", "minuts: 10")
+    edit(site / "pathways/leading.yml", "  - exec/listen.md", "  - exec/missing.md")
+    broken = runner.invoke(content_cli, ["check", *args])
+    assert broken.exit_code == 1
+    assert "content/mentor/two.md:4: error:" in broken.output
+    assert "did you mean 'minutes'" in broken.output
+    assert "pathways/leading.yml:" in broken.output and "missing.md" in broken.output
+    assert "2 error(s)" in broken.output
+
+
+def test_site_refuses_to_start_on_a_broken_library(tmp_path, site):
+    edit(site / "content/mentor/one.md", "title: Why mentoring upward works\n", "")
+    with pytest.raises(SystemExit, match=r"content/mentor/one.md:\d+: error: .*title"):
+        next(build_app(tmp_path, UPWARD_CONTENT_DIR=str(site / "content"),
+                       UPWARD_PATHWAYS_DIR=str(site / "pathways")))
+
+
+def test_users_cli_grants_and_revokes_author(app, user):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "grant-author", "MENTOR@example.com"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(User.is_author))
+    assert "mentor@example.com\tmentor\tauthor" in runner.invoke(args=["users", "list"]).output
+    runner.invoke(args=["users", "revoke-author", "mentor@example.com"])
+    with app.app_context():
+        assert not db.session.scalar(select(User.is_author))
+    missing = runner.invoke(args=["users", "grant-author", "nobody@example.com"])
+    assert missing.exit_code != 0 and "No account" in missing.output
+
+
+def test_create_admin_cli(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-admin", "--email", "lead@example.com", "--name", "Lee"],
+        input="a long admin password\na long admin password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        admin = db.session.scalar(select(User))
+        assert admin.is_admin and admin.is_author and admin.role == "program"
