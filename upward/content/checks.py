@@ -10,7 +10,6 @@ from collections.abc import Set as AbstractSet
 from .pages import ManifestSource, PageSource
 from .problems import Problem
 from .render import Rendered
-from .schema import StepMeta
 
 
 def get_problems(
@@ -75,10 +74,10 @@ def check_manifests(
     """Report steps that are missing, unreadable, not steps, or listed twice."""
     for name in sorted(manifests):
         source = manifests[name]
-        if source.manifest is None:
-            continue
         seen: dict[str, int] = {}
-        for index, step in enumerate(source.manifest.steps):
+        for index, step in enumerate(source.steps):
+            if not step:
+                continue  # not text: the schema check reports it
             line = source.lines.get(("steps", index), 1)
             message = _step_problem(step, seen, pages, content_name, line)
             if message:
@@ -111,11 +110,11 @@ def check_references(
     """Report step `resources` and `templates` that name unknown ids or the wrong kind."""
     for rel in sorted(pages):
         page = pages[rel]
-        if not isinstance(page.meta, StepMeta):
+        if page.kind != "step":
             continue
         for field, kind in (("resources", "resource"), ("templates", "template")):
-            for index, ref in enumerate(getattr(page.meta, field)):
-                message = _reference_problem(ref, kind, by_id)
+            for index, ref in enumerate(getattr(page, field)):
+                message = _reference_problem(ref, kind, by_id) if ref else None
                 if message:
                     line = page.lines.get((field, index), page.lines.get((field,), 1))
                     yield Problem(page.path, line, f"{field}: {message}")
@@ -176,25 +175,24 @@ def _link_problem(
 
 def check_prerequisites(manifests: Mapping[str, ManifestSource]) -> Iterable[Problem]:
     """Report prerequisites naming unknown pathways, and prerequisite cycles."""
-    by_id = {m.id: m for _, m in sorted(manifests.items()) if m.manifest is not None}
-    known = {m.id for m in manifests.values()}
+    by_id = {m.id: m for _, m in sorted(manifests.items())}
     graph: dict[str, list[str]] = {}
     for pathway_id, source in by_id.items():
-        assert source.manifest is not None
         graph[pathway_id] = []
-        for index, pre in enumerate(source.manifest.prerequisites):
-            if pre in known:
+        for index, pre in enumerate(source.prerequisites):
+            if not pre:
+                continue
+            if pre in by_id:
                 graph[pathway_id].append(pre)
                 continue
             line = source.lines.get(("prerequisites", index), 1)
-            hint = _did_you_mean(pre, known)
+            hint = _did_you_mean(pre, by_id)
             yield Problem(
                 source.path, line, f"prerequisites: there is no pathway with id '{pre}'{hint}"
             )
     for cycle in get_cycles(graph):
         source = by_id[cycle[0]]
-        assert source.manifest is not None
-        index = source.manifest.prerequisites.index(cycle[1])
+        index = source.prerequisites.index(cycle[1])
         line = source.lines.get(("prerequisites", index), 1)
         yield Problem(source.path, line, f"prerequisites form a cycle: {' -> '.join(cycle)}")
 
@@ -224,12 +222,7 @@ def check_unused(
     pages: Mapping[str, PageSource], manifests: Mapping[str, ManifestSource]
 ) -> Iterable[Problem]:
     """Warn about steps that no pathway lists."""
-    used = {
-        get_step_path(step)
-        for source in manifests.values()
-        if source.manifest is not None
-        for step in source.manifest.steps
-    }
+    used = {get_step_path(step) for source in manifests.values() for step in source.steps if step}
     for rel in sorted(pages):
         page = pages[rel]
         if page.kind == "step" and page.readable and rel not in used:

@@ -217,10 +217,8 @@ def assemble(
             by_step.setdefault(step_id, []).append(pathway.id)
     pages = {page_id: _get_page(source, sources, urls) for page_id, source in sorted(by_id.items())}
     audiences = {
-        page_id: frozenset(page.audience).union(
-            pathways[p].audience for p in by_step.get(page_id, ())
-        )
-        for page_id, page in pages.items()
+        page_id: get_audience(by_id[page_id], [pathways[p] for p in by_step.get(page_id, ())])
+        for page_id in pages
     }
     library = Library(
         pages=MappingProxyType(pages),
@@ -232,6 +230,18 @@ def assemble(
     if with_index:
         object.__setattr__(library, "index", SearchIndex(_search_rows(library)))
     return library
+
+
+def get_audience(source: PageSource, pathways: list[Pathway]) -> frozenset[str]:
+    """Return who a page is for: its pathways' audiences plus the audience it sets itself.
+
+    A step that leaves `audience` at its default ([all]) is for its pathways' audiences only;
+    otherwise every step would match everyone.
+    """
+    meta = source.meta
+    assert meta is not None
+    own = set(meta.audience) if "audience" in meta.model_fields_set or not pathways else set()
+    return frozenset(own.union(p.audience for p in pathways))
 
 
 def _get_pathways(

@@ -40,6 +40,9 @@ class PageSource:
     version: str
     text: str
     readable: bool = True
+    resources: tuple[str, ...] = ()
+    """The ids the front matter names, read even when the front matter has other errors."""
+    templates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class ManifestSource:
     lines: Mapping[Location, int]
     intro: Rendered | None
     problems: tuple[Problem, ...]
+    steps: tuple[str, ...] = ()
+    """The step paths listed, read even when the manifest has other errors."""
+    prerequisites: tuple[str, ...] = ()
 
 
 def get_text(body: str) -> str:
@@ -108,7 +114,19 @@ def parse_page(content_dir: Path, rel: str, urls: UrlScheme) -> PageSource:
         problems=tuple(problems),
         version=get_version(title, split.body),
         text=get_text(split.body),
+        resources=get_strings(data, "resources"),
+        templates=get_strings(data, "templates"),
     )
+
+
+def get_strings(data: Any, key: str) -> tuple[str, ...]:
+    """Read a list of names from raw YAML, keeping positions, so checks run despite other errors."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        return ()
+    return tuple(item if isinstance(item, str) else "" for item in value)
 
 
 def _unreadable(error: Exception) -> str:
@@ -233,7 +251,10 @@ def parse_manifest(pathways_dir: Path, name: str, urls: UrlScheme) -> ManifestSo
     manifest, found = validate(Manifest, doc, path, what="a pathway manifest")
     problems.extend(found)
     intro = _intro(manifest, doc, path, urls, problems)
-    return ManifestSource(stem, path, manifest, doc.lines, intro, tuple(problems))
+    steps, prerequisites = get_strings(doc.data, "steps"), get_strings(doc.data, "prerequisites")
+    return ManifestSource(
+        stem, path, manifest, doc.lines, intro, tuple(problems), steps, prerequisites
+    )
 
 
 def _intro(

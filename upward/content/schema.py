@@ -267,7 +267,9 @@ MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "string_type": lambda v, c: f"must be text, got {_show(v)}",
     "string_too_short": lambda v, c: "must not be empty",
     "too_short": lambda v, c: (
-        f"must list at least {c.get('min_length')}, got {c.get('actual_length')}"
+        "must not be empty"
+        if isinstance(v, str)
+        else f"must list at least {c.get('min_length')}, got {c.get('actual_length')}"
     ),
     "tuple_type": lambda v, c: f"must be a list, got {_show(v)}",
     "list_type": lambda v, c: f"must be a list, got {_show(v)}",

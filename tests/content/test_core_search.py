@@ -1,0 +1,106 @@
+"""Search: ranking, escaped snippets, drafts, audiences and hostile queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from content_helpers import write_library
+
+from upward.content import Library, load_library
+from upward.content.search import get_match_query
+
+FILES: dict[str, str | None] = {
+    "content/a.md": "---\ntitle: Step A\n---\nSomething about budgets & <b>bold</b> budgets.\n",
+    "content/titled.md": "---\ntitle: Budgets explained\n---\nNumbers.\n",
+    "content/exec.md": "---\ntitle: Exec step\n---\nA zebra appears.\n",
+    "content/secret.md": "---\ntitle: Secret\ndraft: true\n---\nA zebra in draft.\n",
+    "content/r.md": (
+        "---\ntitle: Zebra book\nkind: resource\nurl: https://example.com\nformat: book\n"
+        "themes: [leadership]\naudience: [program]\n---\nStripes.\n"
+    ),
+    "pathways/p.yml": (
+        "title: P\naudience: mentor\nsummary: S.\nsteps:\n  - a.md\n  - titled.md\n  - secret.md\n"
+    ),
+    "pathways/e.yml": "title: E\naudience: executive\nsummary: S.\nsteps:\n  - exec.md\n",
+}
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    content, pathways = write_library(tmp_path, FILES)
+    return load_library(content, pathways)
+
+
+def ids(hits: list) -> list[str]:
+    """Return hit ids."""
+    return [hit.id for hit in hits]
+
+
+def test_title_ranks_above_body(library: Library) -> None:
+    assert ids(library.search("budgets")) == ["titled", "a"]
+
+
+def test_snippet_is_escaped_and_marked(library: Library) -> None:
+    [hit] = library.search("bold")
+    assert hit.snippet_html == (
+        "Something about budgets &amp; &lt;b&gt;<mark>bold</mark>&lt;/b&gt; budgets."
+    )
+    assert "<b>" not in hit.snippet_html
+    assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;" in hit.snippet_html
+    assert (hit.kind, hit.title) == ("step", "Step A")
+
+
+def test_prefix_match_on_last_word(library: Library) -> None:
+    assert ids(library.search("budg")) == ["titled", "a"]
+
+
+def test_drafts_hidden_unless_asked(library: Library) -> None:
+    assert "secret" not in ids(library.search("zebra"))
+    assert "secret" in ids(library.search("zebra", include_drafts=True))
+
+
+def test_audience_filter(library: Library) -> None:
+    assert sorted(ids(library.search("zebra", audiences=["executive"]))) == ["exec"]
+    assert sorted(ids(library.search("zebra", audiences=["program"]))) == ["r"]
+    assert sorted(ids(library.search("zebra", audiences=["mentor"]))) == []
+    assert sorted(ids(library.search("budgets", audiences=["mentor"]))) == ["a", "titled"]
+
+
+def test_kind_filter_and_limit(library: Library) -> None:
+    assert ids(library.search("zebra", kinds=["resource"])) == ["r"]
+    assert ids(library.search("zebra", kinds=[])) == []
+    assert len(library.search("zebra", limit=1)) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "AND",
+        "*",
+        "NEAR(",
+        "OR OR",
+        "a:b",
+        "title:x",
+        "^",
+        "-",
+        "((",
+        "'",
+        "\x00",
+        "",
+        "   ",
+        "zebra NOT",
+        "col:*",
+        'a"b',
+        "🦓",
+        "x" * 5000,
+    ],
+)
+def test_hostile_queries_do_not_raise(library: Library, query: str) -> None:
+    assert isinstance(library.search(query), list)
+
+
+def test_match_query_quotes_terms() -> None:
+    assert get_match_query('budget "AND" NEAR(x') == '"budget" "AND" "NEAR" "x"*'
+    assert get_match_query("***") is None
