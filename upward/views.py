@@ -22,9 +22,17 @@ AUDIENCES = {
 def init_app(app: Flask) -> None:
     """Register blueprints, error handlers and Jinja helpers."""
     from upward.authors.routes import bp as authors
+    from upward.discussions.routes import bp as discussions
     from upward.learn.routes import bp as learn
+    from upward.program.routes import bp as program
+    from upward.resources.routes import bp as resources
+    from upward.search.routes import bp as search
 
     app.register_blueprint(learn)
+    app.register_blueprint(discussions)
+    app.register_blueprint(resources)
+    app.register_blueprint(search)
+    app.register_blueprint(program)
     app.register_blueprint(authors)
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, render_error)

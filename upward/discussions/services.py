@@ -124,7 +124,11 @@ def save_entry(
     entry.is_draft = draft
     entry.shared = shared
     entry.session_date = next(
-        (entry.values[f.name] for f in template.fields if f.kind == "date" and entry.values[f.name]),
+        (
+            entry.values[f.name]
+            for f in template.fields
+            if f.kind == "date" and entry.values[f.name]
+        ),
         None,
     )
     entry.updated_at = utcnow()

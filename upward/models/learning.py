@@ -11,7 +11,6 @@ from upward.extensions import db
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-
 class Completion(db.Model):
     __tablename__ = "completions"
     __table_args__ = (UniqueConstraint("user_id", "step_id"),)

@@ -11,7 +11,6 @@ from upward.extensions import db
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-
 class Pair(db.Model):
     __tablename__ = "pairs"
     __table_args__ = (UniqueConstraint("mentor_id", "executive_id"),)

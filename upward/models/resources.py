@@ -11,7 +11,6 @@ from upward.extensions import db
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-
 class Bookmark(db.Model):
     __tablename__ = "bookmarks"
 

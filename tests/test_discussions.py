@@ -1,0 +1,428 @@
+"""Discussion templates: fill in, keep dated copies, edit, share, download, delete."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import ROOT, AuthActions
+from upward.extensions import db
+from upward.models import Pair, TemplateEntry, User
+from upward.pairs import get_partner_ids
+
+CHECKIN = {
+    "title": "",
+    "f_session_date": "2026-11-21",
+    "f_learned": "Short videos beat long posts.",
+    "f_change": "Bring examples.",
+    "f_format": "Video call",
+    "f_rating": "4",
+    "action": "save",
+}
+
+
+def entries(app) -> list[TemplateEntry]:
+    with app.app_context():
+        return list(db.session.scalars(select(TemplateEntry).order_by(TemplateEntry.id)))
+
+
+def fill_in(user: AuthActions, data: dict | None = None, template: str = "checkin"):
+    return user.post(
+        f"/templates/{template}", {**CHECKIN, **(data or {})}, page=f"/templates/{template}"
+    )
+
+
+def person(app, email: str, name: str, role: str) -> AuthActions:
+    """Register someone in their own browser (test client)."""
+    actions = AuthActions(app.test_client())
+    assert actions.register(email=email, name=name, role=role).status_code == 302
+    return actions
+
+
+def user_id(app, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def pair(app, mentor_email: str, executive_email: str) -> None:
+    with app.app_context():
+        db.session.add(
+            Pair(mentor_id=user_id(app, mentor_email), executive_id=user_id(app, executive_email))
+        )
+        db.session.commit()
+
+
+def test_templates_index_lists_templates(client):
+    html = client.get("/templates/").get_data(as_text=True)
+    assert 'href="/templates/checkin"' in html
+    assert "Bi-weekly check-in" in html and "First-session agenda" in html
+
+
+def test_template_page_shows_guidance_and_an_empty_form(client, user):
+    html = client.get("/templates/checkin").get_data(as_text=True)
+    assert "Fill this in after each session." in html
+    assert 'name="f_learned"' in html and "<textarea" in html
+    assert 'type="date"' in html and 'name="f_session_date"' in html
+    assert 'type="radio"' in html and 'value="Video call"' in html
+    assert html.count('name="f_rating"') == 5
+    assert "5 · Extremely useful" in html
+    assert 'value="draft"' in html and ">Save draft<" in html and ">Save<" in html
+    assert "Your copies" in html and "None yet" in html
+
+
+def test_many_choices_become_a_select(client, user):
+    html = client.get("/templates/agenda").get_data(as_text=True)
+    assert "<select" in html and 'name="f_frequency"' in html
+    assert '<option value="Quarterly">Quarterly</option>' in html
+
+
+def test_anonymous_sees_the_template_but_cannot_save(client):
+    html = client.get("/templates/checkin").get_data(as_text=True)
+    assert "Fill this in after each session." in html
+    assert "Log in</a> or" in html
+    response = client.post("/templates/checkin", data=CHECKIN)
+    assert response.status_code in (302, 400)
+    assert entries(client.application) == []
+
+
+def test_unknown_template_is_404(client):
+    assert client.get("/templates/nope").status_code == 404
+    assert client.get("/templates/fearless-book").status_code == 404  # a resource, not a template
+
+
+def test_save_creates_a_dated_copy(client, user):
+    response = fill_in(user)
+    assert response.status_code == 302
+    [entry] = entries(client.application)
+    assert response.headers["Location"] == f"/entries/{entry.id}"
+    assert entry.title.startswith("Bi-weekly check-in — ")
+    assert entry.values == {
+        "session_date": "2026-11-21",
+        "learned": "Short videos beat long posts.",
+        "change": "Bring examples.",
+        "format": "Video call",
+        "rating": 4,
+    }
+    assert entry.session_date == "2026-11-21"
+    assert entry.is_draft is False and entry.shared is False
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Short videos beat long posts." in html
+    assert "21 Nov 2026" in html and "4 · Very useful" in html
+
+
+def test_keeps_many_copies_listed_on_template_page_and_dashboard(client, user):
+    fill_in(user, {"title": "First session"})
+    fill_in(user, {"title": "Second session"})
+    assert len(entries(client.application)) == 2
+    for url in ("/templates/checkin", "/dashboard"):
+        html = client.get(url).get_data(as_text=True)
+        assert "First session" in html and "Second session" in html
+
+
+def test_required_fields_are_checked_and_typing_is_kept(client, user):
+    response = fill_in(user, {"f_learned": "  ", "f_change": "Keep this text"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Please fill in “What I learned”." in html
+    assert "Keep this text" in html
+    assert 'aria-invalid="true"' in html
+    assert entries(client.application) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("f_session_date", "not a date", "Enter a date as YYYY-MM-DD"),
+        ("f_session_date", "", "Please fill in “Session date”."),
+        ("f_format", "Carrier pigeon", "Not a valid choice"),
+        ("f_rating", "9", "Not a valid choice"),
+        ("f_change", "x" * 20_001, "20000"),
+    ],
+)
+def test_bad_answers_get_a_message_per_field(client, user, field, value, message):
+    response = fill_in(user, {field: value})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert entries(client.application) == []
+
+
+def test_save_draft_skips_required_fields(client, user):
+    response = fill_in(user, {"f_learned": "", "f_session_date": "", "action": "draft"})
+    assert response.status_code == 302
+    [entry] = entries(client.application)
+    assert entry.is_draft is True
+    assert entry.values["learned"] is None
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "Draft · " in html
+
+
+def test_edit_and_save(client, user):
+    fill_in(user, {"action": "draft", "f_learned": ""})
+    [entry] = entries(client.application)
+    url = f"/entries/{entry.id}/edit"
+    html = client.get(url).get_data(as_text=True)
+    assert "Bring examples." in html and 'value="2026-11-21"' in html
+    response = user.post(
+        url, {**CHECKIN, "title": "Renamed", "f_learned": "Now filled in"}, page=url
+    )
+    assert response.status_code == 302
+    [entry] = entries(client.application)
+    assert entry.title == "Renamed"
+    assert entry.values["learned"] == "Now filled in"
+    assert entry.is_draft is False
+
+
+def test_edit_with_a_missing_required_field_keeps_the_old_copy(client, user):
+    fill_in(user)
+    [entry] = entries(client.application)
+    url = f"/entries/{entry.id}/edit"
+    response = user.post(url, {**CHECKIN, "f_learned": "", "f_change": "typed"}, page=url)
+    assert response.status_code == 400
+    assert "typed" in response.get_data(as_text=True)
+    assert entries(client.application)[0].values["learned"] == "Short videos beat long posts."
+
+
+def test_markdown_download(client, user):
+    fill_in(user, {"title": "Check-in with Sam", "f_change": ""})
+    [entry] = entries(client.application)
+    response = client.get(f"/entries/{entry.id}.md")
+    assert response.status_code == 200
+    assert response.mimetype == "text/markdown"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="check-in-with-sam-{entry.id}.md"'
+    )
+    text = response.get_data(as_text=True)
+    assert text.startswith("# Check-in with Sam\n")
+    assert "Template: Bi-weekly check-in" in text
+    assert "## What I learned\n\nShort videos beat long posts.\n" in text
+    assert "## What I would change next time\n\n_Not filled in._\n" in text
+    assert "## How did we meet?\n\nVideo call\n" in text
+    assert "## How useful was the session?\n\n4 · Very useful (out of 5)\n" in text
+
+
+def test_delete_asks_first_then_deletes(client, user):
+    fill_in(user)
+    [entry] = entries(client.application)
+    url = f"/entries/{entry.id}/delete"
+    html = client.get(url).get_data(as_text=True)
+    assert "Delete this copy?" in html
+    assert len(entries(client.application)) == 1
+    response = user.post(url, page=url)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/templates/checkin"
+    assert entries(client.application) == []
+    assert client.get(f"/entries/{entry.id}").status_code == 404
+
+
+def test_delete_needs_the_csrf_token(client, user):
+    fill_in(user)
+    [entry] = entries(client.application)
+    assert client.post(f"/entries/{entry.id}/delete").status_code == 400
+    assert len(entries(client.application)) == 1
+
+
+def test_entry_page_prints_without_the_buttons(client, user):
+    fill_in(user)
+    [entry] = entries(client.application)
+    html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    # The print stylesheet hides .actions, .no-print, the header and the footer.
+    assert '<div class="actions">' in html and "Download as Markdown" in html
+    assert "style=" not in html and "<script" not in html
+    css = (ROOT / "static" / "css" / "upward.css").read_text()
+    assert ".actions" in css.split("@media print")[1]
+
+
+# The privacy matrix: who may read, edit, download and delete a filled-in template.
+
+
+@pytest.fixture
+def people(app):
+    """The owner (a mentor), their partner (an executive) and a stranger, each in a browser."""
+    owner = person(app, "owner@example.com", "Olu Owner", "mentor")
+    partner = person(app, "partner@example.com", "Pat Partner", "executive")
+    stranger = person(app, "stranger@example.com", "Sid Stranger", "executive")
+    pair(app, "owner@example.com", "partner@example.com")
+    return {"owner": owner, "partner": partner, "stranger": stranger}
+
+
+def entry_of(people, app, shared: bool) -> int:
+    data = {"shared": "y"} if shared else {}
+    assert fill_in(people["owner"], data).status_code == 302
+    return entries(app)[-1].id
+
+
+def status(actions: AuthActions, method: str, url: str) -> int:
+    if method == "post":
+        return actions.post(url, page="/").status_code
+    return actions.client.get(url).status_code
+
+
+ACTIONS = [
+    ("view", "get", "/entries/{id}"),
+    ("edit", "get", "/entries/{id}/edit"),
+    ("save", "post", "/entries/{id}/edit"),
+    ("markdown", "get", "/entries/{id}.md"),
+    ("delete form", "get", "/entries/{id}/delete"),
+]
+
+
+@pytest.mark.parametrize(("action", "method", "url"), ACTIONS)
+@pytest.mark.parametrize(
+    ("who", "shared", "allowed"),
+    [
+        ("owner", False, {"view", "edit", "save", "markdown", "delete form"}),
+        ("owner", True, {"view", "edit", "save", "markdown", "delete form"}),
+        ("partner", True, {"view", "markdown"}),
+        ("partner", False, set()),
+        ("stranger", True, set()),
+        ("stranger", False, set()),
+    ],
+)
+def test_privacy_matrix(app, people, who, shared, allowed, action, method, url):
+    entry_id = entry_of(people, app, shared)
+    code = status(people[who], method, url.format(id=entry_id))
+    if action in allowed:
+        assert code in (200, 302, 400)
+    else:
+        assert code == 404
+
+
+@pytest.mark.parametrize("who", ["partner", "stranger"])
+def test_only_the_owner_can_delete(app, people, who):
+    entry_id = entry_of(people, app, shared=True)
+    assert status(people[who], "post", f"/entries/{entry_id}/delete") == 404
+    assert len(entries(app)) == 1
+    assert status(people["owner"], "post", f"/entries/{entry_id}/delete") == 302
+    assert entries(app) == []
+
+
+def test_partner_reads_but_cannot_change(app, people):
+    entry_id = entry_of(people, app, shared=True)
+    partner = people["partner"]
+    html = partner.client.get(f"/entries/{entry_id}").get_data(as_text=True)
+    assert "Short videos beat long posts." in html
+    assert "By Olu Owner" in html
+    assert f"/entries/{entry_id}/edit" not in html and "Delete…" not in html
+    index = partner.client.get("/templates/").get_data(as_text=True)
+    assert "Olu Owner" in index and f'href="/entries/{entry_id}"' in index
+    assert (
+        partner.post(f"/entries/{entry_id}/edit", {**CHECKIN, "f_learned": "hacked"}).status_code
+        == 404
+    )
+    assert entries(app)[0].values["learned"] == "Short videos beat long posts."
+
+
+def test_stranger_sees_nothing_shared(app, people):
+    entry_id = entry_of(people, app, shared=True)
+    html = people["stranger"].client.get("/templates/").get_data(as_text=True)
+    assert f"/entries/{entry_id}" not in html
+    assert "Nothing shared with you yet." in html
+
+
+def test_unsharing_hides_it_again(app, people):
+    entry_id = entry_of(people, app, shared=True)
+    url = f"/entries/{entry_id}/edit"
+    people["owner"].post(url, CHECKIN, page=url)  # the box unticked
+    assert entries(app)[0].shared is False
+    assert people["partner"].client.get(f"/entries/{entry_id}").status_code == 404
+
+
+def test_removing_the_pair_ends_sharing(app, people):
+    entry_id = entry_of(people, app, shared=True)
+    with app.app_context():
+        db.session.execute(Pair.__table__.delete())
+        db.session.commit()
+    assert people["partner"].client.get(f"/entries/{entry_id}").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/entries/{id}", "/entries/{id}.md", "/entries/{id}/edit"])
+def test_anonymous_is_sent_to_log_in(app, people, client, url):
+    entry_id = entry_of(people, app, shared=True)
+    response = client.get(url.format(id=entry_id))
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+    assert client.post(f"/entries/{entry_id}/delete").status_code in (302, 400)
+    assert len(entries(app)) == 1
+
+
+def test_missing_entry_is_404(client, user):
+    assert client.get("/entries/999").status_code == 404
+    assert client.get("/entries/999.md").status_code == 404
+
+
+def test_index_shows_partners(app, people):
+    html = people["owner"].client.get("/templates/").get_data(as_text=True)
+    assert "Pat Partner" in html
+    html = people["stranger"].client.get("/templates/").get_data(as_text=True)
+    assert "You aren't paired with anyone yet" in html
+
+
+# Pairs: program leads set them up.
+
+
+def test_partner_ids_work_both_ways(app, people):
+    with app.app_context():
+        owner = user_id(app, "owner@example.com")
+        partner = user_id(app, "partner@example.com")
+        assert get_partner_ids(owner) == {partner}
+        assert get_partner_ids(partner) == {owner}
+        assert get_partner_ids(user_id(app, "stranger@example.com")) == set()
+
+
+def pair_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Pair))
+
+
+def test_program_lead_creates_and_removes_pairs(app, people):
+    lead = person(app, "lead@example.com", "Lee Lead", "program")
+    html = lead.client.get("/program/pairs").get_data(as_text=True)
+    assert "Olu Owner" in html and "Sid Stranger" in html
+    mentor, stranger = user_id(app, "owner@example.com"), user_id(app, "stranger@example.com")
+    data = {"mentor": mentor, "executive": stranger}
+    assert lead.post("/program/pairs", data, page="/program/pairs").status_code == 302
+    assert pair_count(app) == 2
+    again = lead.post("/program/pairs", data, page="/program/pairs")
+    assert "already paired" in lead.client.get("/program/pairs").get_data(as_text=True) or (
+        "already paired" in again.get_data(as_text=True)
+    )
+    assert pair_count(app) == 2
+    with app.app_context():
+        pair_id = db.session.scalar(select(Pair.id).where(Pair.executive_id == stranger))
+    response = lead.post(f"/program/pairs/{pair_id}/delete", page="/program/pairs")
+    assert response.status_code == 302
+    assert pair_count(app) == 1
+
+
+def test_pair_needs_the_right_roles(app, people):
+    lead = person(app, "lead@example.com", "Lee Lead", "program")
+    exec_id = user_id(app, "partner@example.com")
+    response = lead.post(
+        "/program/pairs", {"mentor": exec_id, "executive": exec_id}, page="/program/pairs"
+    )
+    assert response.status_code == 400
+    assert pair_count(app) == 1
+
+
+@pytest.mark.parametrize("who", ["owner", "partner"])
+def test_only_program_leads_manage_pairs(app, people, who):
+    assert people[who].client.get("/program/pairs").status_code == 403
+    assert people[who].post("/program/pairs/1/delete").status_code == 403
+    assert pair_count(app) == 1
+
+
+def test_admins_manage_pairs(app, people):
+    with app.app_context():
+        db.session.get(User, user_id(app, "owner@example.com")).is_admin = True
+        db.session.commit()
+    assert people["owner"].client.get("/program/pairs").status_code == 200
+
+
+def test_anonymous_cannot_see_pairs(client):
+    response = client.get("/program/pairs")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_program_leads_find_the_pairs_page(app):
+    lead = person(app, "lead@example.com", "Lee Lead", "program")
+    assert 'href="/program/pairs"' in lead.client.get("/templates/").get_data(as_text=True)

@@ -1,0 +1,99 @@
+"""Forms for filled-in templates, built from each template's field list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from upward.content import FormField, Page
+from upward.discussions.services import MAX_TITLE_LENGTH, RATING_LABELS
+
+PREFIX = "f_"
+"""Template field names are prefixed so none can clash with the form's own attributes."""
+MAX_LENGTHS = {"short": 500, "long": 20_000}
+MAX_RADIO_CHOICES = 5
+
+
+class ButtonForm(FlaskForm):
+    """A POST button with CSRF protection and nothing else."""
+
+
+class DayField(DateField):
+    """A date field whose parse error says what to type."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a date as YYYY-MM-DD, such as 2026-11-21.") from None
+
+
+class EntryForm(FlaskForm):
+    """The fixed part of every filled-in template: its title and whether it is shared."""
+
+    title = StringField(
+        "Title of this copy",
+        description="Dated for you; change it if you like.",
+        validators=[Length(max=MAX_TITLE_LENGTH)],
+    )
+    shared = BooleanField(
+        "Share with my mentoring partner",
+        description="Your partner can read it (not change it). Nobody else can see it.",
+    )
+
+    def answer_fields(self) -> Iterator[Field]:
+        """Yield the template's own fields, in the template's order."""
+        return (field for field in self if field.name.startswith(PREFIX))
+
+    def answers(self) -> dict[str, Any]:
+        """Return what was typed, keyed by the template's field names."""
+        return {field.name.removeprefix(PREFIX): field.data for field in self.answer_fields()}
+
+
+def build_entry_form(template: Page, *, strict: bool = True, **kwargs: Any) -> EntryForm:
+    """Return a form for a template; strict forms insist on the required fields."""
+    attrs = {PREFIX + spec.name: make_field(spec, strict) for spec in template.fields}
+    data = kwargs.pop("data", None)
+    if data is not None:
+        data = {(k if k in ("title", "shared") else PREFIX + k): v for k, v in data.items()}
+    form_class = type("TemplateEntryForm", (EntryForm,), attrs)
+    return form_class(data=data, **kwargs)
+
+
+def make_field(spec: FormField, strict: bool) -> Field:
+    """Return the WTForms field for one template field."""
+    message = f"Please fill in “{spec.label}”."
+    # Text must have more than spaces; other kinds only need an answer (a bad date says why).
+    required = DataRequired(message) if spec.kind in MAX_LENGTHS else InputRequired(message)
+    validators: list[Any] = [required if spec.required and strict else Optional()]
+    if spec.kind in MAX_LENGTHS:
+        validators.append(Length(max=MAX_LENGTHS[spec.kind]))
+    options = {"description": spec.help, "validators": validators}
+    if spec.kind == "long":
+        return TextAreaField(spec.label, **options)
+    if spec.kind == "date":
+        return DayField(spec.label, **options)
+    if spec.kind == "rating":
+        stars = [SelectChoice(value, label) for value, label in RATING_LABELS.items()]
+        return RadioField(spec.label, choices=stars, coerce=int, **options)
+    if spec.kind == "choice":
+        choices = [SelectChoice(choice) for choice in spec.choices or ()]
+        if len(choices) <= MAX_RADIO_CHOICES:
+            return RadioField(spec.label, choices=choices, **options)
+        return SelectField(
+            spec.label, choices=[SelectChoice("", "Choose one"), *choices], **options
+        )
+    return StringField(spec.label, **options)

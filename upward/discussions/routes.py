@@ -1,0 +1,175 @@
+"""Discussion templates: the list, one template with its form, and filled-in copies."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from upward.content import Page
+from upward.discussions import services
+from upward.discussions.forms import ButtonForm, EntryForm, build_entry_form
+from upward.library import get_library
+from upward.models import TemplateEntry
+from upward.pairs import can_manage_pairs, get_partners
+
+bp = Blueprint("discussions", __name__)
+
+
+def sees_drafts() -> bool:
+    """Tell whether the current person may see draft content (authors only)."""
+    return current_user.is_authenticated and current_user.is_author
+
+
+def get_template(template_id: str) -> Page:
+    """Return a template the current person may see, or 404."""
+    page = get_library().page(template_id)
+    if page is None or page.kind != "template" or (page.draft and not sees_drafts()):
+        abort(404)
+    return page
+
+
+def find_template(entry: TemplateEntry) -> Page | None:
+    """Return the template an entry was made from, if the library still has it."""
+    page = get_library().page(entry.template_id)
+    return page if page is not None and page.kind == "template" else None
+
+
+def readable_entry(entry_id: int) -> TemplateEntry:
+    """Return an entry the current person may read, or 404 (never 403: it would leak)."""
+    entry = services.get_readable_entry(entry_id, current_user.id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def own_entry(entry_id: int) -> TemplateEntry:
+    """Return an entry the current person wrote, or 404."""
+    entry = services.get_own_entry(entry_id, current_user.id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def is_draft_save() -> bool:
+    """Tell whether the person pressed "Save draft" rather than "Save"."""
+    return request.form.get("action") == "draft"
+
+
+@bp.get("/templates/")
+def index() -> ResponseReturnValue:
+    """List the discussion templates, the person's partners and what they share."""
+    templates = get_library().templates(include_drafts=sees_drafts())
+    signed_in = current_user.is_authenticated
+    return render_template(
+        "discussions/index.html",
+        templates=templates,
+        partners=get_partners(current_user.id) if signed_in else [],
+        shared=services.list_shared_with(current_user.id) if signed_in else [],
+        can_manage_pairs=can_manage_pairs(current_user),
+    )
+
+
+@bp.get("/templates/<template_id>")
+def template(template_id: str) -> ResponseReturnValue:
+    """Show a template's guidance beside an empty form, and the person's copies."""
+    page = get_template(template_id)
+    form = build_entry_form(page, data={"title": services.default_title(page)})
+    return render_template_page(page, form)
+
+
+@bp.post("/templates/<template_id>")
+@login_required
+def create(template_id: str) -> ResponseReturnValue:
+    """Keep a new filled-in copy of a template."""
+    page = get_template(template_id)
+    draft = is_draft_save()
+    form = build_entry_form(page, strict=not draft)
+    if not form.validate_on_submit():
+        return render_template_page(page, form), 400
+    entry = services.create_entry(
+        current_user.id,
+        page,
+        form.answers(),
+        title=form.title.data or "",
+        draft=draft,
+        shared=form.shared.data,
+    )
+    flash("Draft saved. Only you can see it." if draft else "Saved.", "success")
+    return redirect(url_for("discussions.entry", entry_id=entry.id))
+
+
+def render_template_page(page: Page, form: EntryForm) -> str:
+    """Render a template page with its form (empty or as typed)."""
+    copies = services.list_copies(current_user.id, page.id) if current_user.is_authenticated else []
+    return render_template("discussions/template.html", page=page, form=form, copies=copies)
+
+
+@bp.get("/entries/<int:entry_id>")
+@login_required
+def entry(entry_id: int) -> ResponseReturnValue:
+    """Show a filled-in copy, ready to print; its author also gets edit and delete."""
+    item = readable_entry(entry_id)
+    page = find_template(item)
+    return render_template(
+        "discussions/entry.html",
+        entry=item,
+        page=page,
+        answers=services.get_answers(item, page),
+        author=services.get_author(item),
+        is_mine=item.user_id == current_user.id,
+    )
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int) -> ResponseReturnValue:
+    """Change a filled-in copy; "Save draft" skips the required fields."""
+    item = own_entry(entry_id)
+    page = find_template(item)
+    if page is None:
+        flash("This template was removed from the library: you can still read and download it.")
+        return redirect(url_for("discussions.entry", entry_id=item.id))
+    draft = is_draft_save()
+    form = build_entry_form(page, strict=not draft, data=services.to_form_data(item, page))
+    if form.validate_on_submit():
+        services.save_entry(
+            item,
+            page,
+            form.answers(),
+            title=form.title.data or "",
+            draft=draft,
+            shared=form.shared.data,
+        )
+        flash("Draft saved." if draft else "Saved.", "success")
+        return redirect(url_for("discussions.entry", entry_id=item.id))
+    status = 400 if form.errors else 200
+    return render_template("discussions/edit.html", entry=item, page=page, form=form), status
+
+
+@bp.get("/entries/<int:entry_id>.md")
+@login_required
+def download(entry_id: int) -> ResponseReturnValue:
+    """Download a filled-in copy as Markdown."""
+    item = readable_entry(entry_id)
+    text = services.to_markdown(item, find_template(item))
+    filename = services.markdown_filename(item)
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(entry_id: int) -> ResponseReturnValue:
+    """Ask for confirmation, then delete a filled-in copy."""
+    item = own_entry(entry_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        template_id = item.template_id
+        services.delete_entry(item)
+        flash(f"“{item.title}” is deleted.", "info")
+        return redirect(url_for("discussions.template", template_id=template_id))
+    return render_template("discussions/delete.html", entry=item, form=form)

@@ -1,0 +1,1 @@
+"""Pages for program leads: setting up mentoring pairs."""

@@ -1,0 +1,66 @@
+"""Program lead pages: who is paired with whom."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from upward import pairs
+from upward.models import User
+from upward.program.forms import ButtonForm, PairForm
+
+bp = Blueprint("program", __name__, url_prefix="/program")
+
+
+@bp.before_request
+@login_required
+def require_program_lead() -> None:
+    """Let only program leads and admins in."""
+    if not pairs.can_manage_pairs(current_user):
+        abort(403)
+
+
+def person_choice(user: User) -> SelectChoice:
+    """Return a person as an option: name and email, so namesakes can be told apart."""
+    return SelectChoice(user.id, f"{user.name} ({user.email})")
+
+
+def make_pair_form() -> PairForm:
+    """Return the new-pair form with today's mentors and executives as choices."""
+    form = PairForm()
+    form.mentor.choices = [person_choice(u) for u in pairs.list_people("mentor")]
+    form.executive.choices = [person_choice(u) for u in pairs.list_people("executive")]
+    return form
+
+
+@bp.route("/pairs", methods=["GET", "POST"])
+def list_pairs() -> ResponseReturnValue:
+    """List the pairs and create a new one."""
+    form = make_pair_form()
+    if form.validate_on_submit():
+        try:
+            pairs.create_pair(form.mentor.data, form.executive.data)
+        except pairs.PairError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                "Pair created. They can now share filled-in templates with each other.", "success"
+            )
+            return redirect(url_for("program.list_pairs"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "program/pairs.html", form=form, pairs=pairs.list_pairs(), remove_form=ButtonForm()
+    ), status
+
+
+@bp.post("/pairs/<int:pair_id>/delete")
+def remove_pair(pair_id: int) -> ResponseReturnValue:
+    """Remove a pair: shared templates stop being visible to the former partner."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not pairs.remove_pair(pair_id):
+        abort(404)
+    flash("Pair removed.", "info")
+    return redirect(url_for("program.list_pairs"))

@@ -1,0 +1,1 @@
+"""Curated resources: the list with filters and sorts, bookmarks and ratings."""

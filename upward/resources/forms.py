@@ -1,0 +1,49 @@
+"""Forms on the resources pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from upward.resources.services import FORMATS, SORTS, THEMES
+from upward.views import AUDIENCES
+
+STARS = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
+
+
+def options(anything: str, labels: dict[str, str]) -> list[SelectChoice]:
+    """Return select options: 'any' first (an empty value), then each label."""
+    return [SelectChoice("", anything), *(SelectChoice(k, v) for k, v in labels.items())]
+
+
+AUDIENCE_LABELS = {k: v for k, v in AUDIENCES.items() if k != "all"}
+
+
+class ResourceFilterForm(FlaskForm):
+    """The GET filters of the list: bookmarkable, and no token needed to read."""
+
+    class Meta:
+        csrf = False
+
+    audience = SelectField("For", choices=options("Everyone", AUDIENCE_LABELS), default="")
+    theme = SelectField("Theme", choices=options("Any theme", THEMES), default="")
+    format = SelectField("Format", choices=options("Any format", FORMATS), default="")
+    sort = SelectField(
+        "Sort by", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="title"
+    )
+    bookmarked = BooleanField("Only your bookmarks")
+
+
+class BookmarkForm(FlaskForm):
+    """Bookmark or unbookmark: remembers the page to go back to."""
+
+    next = HiddenField()
+
+
+class RatingForm(FlaskForm):
+    stars = RadioField(
+        "Your rating", choices=STARS, coerce=int, validators=[InputRequired("Pick 1 to 5 stars.")]
+    )
+    next = HiddenField()

@@ -1,0 +1,189 @@
+"""The rules of curated resources: filtering, sorting, bookmarks and one rating per person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from upward.content import Library, Page
+from upward.database import insert_ignoring_duplicates, upsert
+from upward.extensions import db
+from upward.models import Bookmark, Rating
+from upward.models.types import utcnow
+
+THEMES = {
+    "new-technology": "New technology",
+    "marketing-social-media": "Marketing and social media",
+    "workplace-culture": "Workplace culture",
+    "diversity-inclusion": "Diversity and inclusion",
+    "feedback-skills": "Feedback skills",
+    "psychological-safety": "Psychological safety",
+    "leadership": "Leadership",
+    "program-design": "Program design",
+}
+FORMATS = {
+    "article": "Article",
+    "book": "Book",
+    "talk": "Talk",
+    "video": "Video",
+    "podcast": "Podcast",
+    "tool": "Tool",
+    "research": "Research",
+    "guide": "Guide",
+}
+SORTS = {
+    "title": "Title",
+    "newest": "Newest",
+    "shortest": "Shortest",
+    "rated": "Highest rated",
+    "popular": "Most rated",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSummary:
+    """The average of a resource's ratings and how many there are."""
+
+    average: float = 0.0
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceItem:
+    """A resource as one person sees it: the page, its ratings, their bookmark and stars."""
+
+    page: Page
+    rating: RatingSummary
+    bookmarked: bool = False
+    my_stars: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the person asked the list for; empty strings mean 'any'."""
+
+    audience: str = ""
+    theme: str = ""
+    format: str = ""
+    sort: str = "title"
+    bookmarked: bool = False
+
+
+def get_ratings(resource_ids: Iterable[str] | None = None) -> dict[str, RatingSummary]:
+    """Return average and count per resource, in one grouped query."""
+    query = select(Rating.resource_id, func.avg(Rating.stars), func.count()).group_by(
+        Rating.resource_id
+    )
+    if resource_ids is not None:
+        query = query.where(Rating.resource_id.in_(list(resource_ids)))
+    rows = db.session.execute(query)
+    return {rid: RatingSummary(float(avg), count) for rid, avg, count in rows}
+
+
+def get_bookmarks(user_id: int | None) -> set[str]:
+    """Return the ids of the resources a person bookmarked."""
+    if user_id is None:
+        return set()
+    return set(db.session.scalars(select(Bookmark.resource_id).where(Bookmark.user_id == user_id)))
+
+
+def get_my_ratings(user_id: int | None) -> dict[str, int]:
+    """Return a person's stars by resource id."""
+    if user_id is None:
+        return {}
+    rows = db.session.execute(
+        select(Rating.resource_id, Rating.stars).where(Rating.user_id == user_id)
+    )
+    return {resource_id: stars for resource_id, stars in rows}
+
+
+def visible_resources(library: Library, *, include_drafts: bool = False) -> list[Page]:
+    """Return the resources a person may see."""
+    return library.resources(include_drafts=include_drafts)
+
+
+def matches(page: Page, filters: Filters, bookmarks: set[str]) -> bool:
+    """Tell whether a resource passes the filters."""
+    if filters.audience and not {filters.audience, "all"} & set(page.audience):
+        return False
+    if filters.theme and filters.theme not in page.themes:
+        return False
+    if filters.format and page.format != filters.format:
+        return False
+    return not filters.bookmarked or page.id in bookmarks
+
+
+def sort_key(sort: str) -> Callable[[ResourceItem], tuple]:
+    """Return the sort key for a sort name (ties always fall back to the title)."""
+    keys: dict[str, Callable[[ResourceItem], tuple]] = {
+        "newest": lambda i: (i.page.year is None, -(i.page.year or 0)),
+        "shortest": lambda i: (i.page.minutes is None, i.page.minutes or 0),
+        "rated": lambda i: (-i.rating.average, -i.rating.count),
+        "popular": lambda i: (-i.rating.count, -i.rating.average),
+    }
+    first = keys.get(sort, lambda i: ())
+    return lambda item: (*first(item), item.page.title.casefold())
+
+
+def list_resources(
+    library: Library, filters: Filters, user_id: int | None, *, include_drafts: bool = False
+) -> list[ResourceItem]:
+    """Return the resources that pass the filters, sorted, with ratings and bookmarks."""
+    bookmarks = get_bookmarks(user_id)
+    pages = [
+        page
+        for page in visible_resources(library, include_drafts=include_drafts)
+        if matches(page, filters, bookmarks)
+    ]
+    ratings = get_ratings(page.id for page in pages) if pages else {}
+    mine = get_my_ratings(user_id)
+    items = [
+        ResourceItem(
+            page, ratings.get(page.id, RatingSummary()), page.id in bookmarks, mine.get(page.id)
+        )
+        for page in pages
+    ]
+    return sorted(items, key=sort_key(filters.sort))
+
+
+def get_item(page: Page, user_id: int | None) -> ResourceItem:
+    """Return one resource with its ratings and the person's bookmark and stars."""
+    rating = get_ratings([page.id]).get(page.id, RatingSummary())
+    return ResourceItem(
+        page, rating, page.id in get_bookmarks(user_id), get_my_ratings(user_id).get(page.id)
+    )
+
+
+def bookmark(user_id: int, resource_id: str) -> None:
+    """Bookmark a resource; doing it twice keeps one bookmark."""
+    db.session.execute(
+        insert_ignoring_duplicates(Bookmark, user_id=user_id, resource_id=resource_id)
+    )
+    db.session.commit()
+
+
+def unbookmark(user_id: int, resource_id: str) -> None:
+    """Remove a bookmark, if there is one."""
+    db.session.execute(
+        delete(Bookmark).where(Bookmark.user_id == user_id, Bookmark.resource_id == resource_id)
+    )
+    db.session.commit()
+
+
+def rate(user_id: int, resource_id: str, stars: int) -> None:
+    """Record a person's rating of a resource; rating again replaces it."""
+    if not 1 <= stars <= 5:
+        raise ValueError(f"stars must be 1 to 5, got {stars}")
+    db.session.execute(
+        upsert(
+            Rating,
+            ["user_id", "resource_id"],
+            user_id=user_id,
+            resource_id=resource_id,
+            stars=stars,
+            updated_at=utcnow(),
+        )
+    )
+    db.session.commit()

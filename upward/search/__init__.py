@@ -1,0 +1,1 @@
+"""One search box across steps, templates and resources."""
