@@ -23,6 +23,7 @@ test: $(BIN)/flask lint test-sqlite test-postgres
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/flask content check
 
 test-sqlite: $(BIN)/flask

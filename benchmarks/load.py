@@ -39,8 +39,16 @@ def ensure_wrk() -> str:
 
 def start_gunicorn(target: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
     """Start gunicorn on 127.0.0.1:port and wait until it answers."""
-    cmd = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-           "--log-level", "warning", target]
+    cmd = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        target,
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     for _ in range(100):
         try:
@@ -57,8 +65,16 @@ def log_in(base: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     for path, data in (
-        ("/account/register", {"name": "Bench", "email": EMAIL, "password": PASSWORD,
-                               "confirm": PASSWORD, "role": "mentor"}),
+        (
+            "/account/register",
+            {
+                "name": "Bench",
+                "email": EMAIL,
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+                "role": "mentor",
+            },
+        ),
         ("/account/login", {"email": EMAIL, "password": PASSWORD}),
     ):
         html = opener.open(base + path).read().decode()
@@ -104,8 +120,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "UPWARD_RATELIMIT": "0", "UPWARD_SECRET_KEY": "bench"}
         env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
-        subprocess.run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         apps = [
             start_gunicorn("app:app", 8701, env, args.workers),
             start_gunicorn("benchmarks.hello:app", 8702, env, args.workers),
@@ -141,8 +162,10 @@ def first_step_url(base: str, cookie: str) -> str:
 def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
     """Print medians over the rounds and each page's share of hello-world throughput."""
     baseline = statistics.median(r["rps"] for r in results["hello world (Flask)"])
-    print(f"\ngunicorn --workers {args.workers}, wrk -t2 -c{args.connections} "
-          f"-d{args.seconds}s, {args.rounds} interleaved rounds, medians")
+    print(
+        f"\ngunicorn --workers {args.workers}, wrk -t2 -c{args.connections} "
+        f"-d{args.seconds}s, {args.rounds} interleaved rounds, medians"
+    )
     print(f"{'page':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs hello':>10}")
     for name, runs in results.items():
         rps = statistics.median(r["rps"] for r in runs)

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 
 from upward import create_app
 from upward.extensions import db
@@ -36,6 +37,9 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "UPWARD_ARGON2_MEMORY_KIB": 64,
         "UPWARD_ARGON2_TIME_COST": 1,
         "RATELIMIT_ENABLED": False,
+        # Each test builds its own app; closing connections at once keeps engines from
+        # leaving idle PostgreSQL connections behind for the garbage collector.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
     }
     config.update(overrides)
     return config
@@ -74,7 +78,9 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, url: str = "/account/login") -> str:

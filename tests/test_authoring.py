@@ -159,11 +159,14 @@ def test_knowledge_check_feedback_and_latest_answer(client, user):
         assert [(a.choice, a.correct) for a in answers] == [(1, True)]
 
 
-@pytest.mark.parametrize(("url", "data"), [
-    ("/steps/why-upward/checks/nope", {"choice": "0"}),
-    ("/steps/why-upward/checks/power", {"choice": "7"}),
-    ("/steps/why-upward/reflections/nope", {"text": "x"}),
-])
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/steps/why-upward/checks/nope", {"choice": "0"}),
+        ("/steps/why-upward/checks/power", {"choice": "7"}),
+        ("/steps/why-upward/reflections/nope", {"text": "x"}),
+    ],
+)
 def test_answers_to_blocks_that_do_not_exist_are_404(client, user, url, data):
     response = user.post(url, data, page="/pathways/mentoring/steps/why-upward")
     assert response.status_code == 404
@@ -212,8 +215,13 @@ def test_content_check_cli_reports_every_problem_with_file_and_line(site):
 def test_site_refuses_to_start_on_a_broken_library(tmp_path, site):
     edit(site / "content/mentor/one.md", "title: Why mentoring upward works\n", "")
     with pytest.raises(SystemExit, match=r"content/mentor/one.md:\d+: error: .*title"):
-        next(build_app(tmp_path, UPWARD_CONTENT_DIR=str(site / "content"),
-                       UPWARD_PATHWAYS_DIR=str(site / "pathways")))
+        next(
+            build_app(
+                tmp_path,
+                UPWARD_CONTENT_DIR=str(site / "content"),
+                UPWARD_PATHWAYS_DIR=str(site / "pathways"),
+            )
+        )
 
 
 def test_users_cli_grants_and_revokes_author(app, user):

@@ -102,7 +102,9 @@ def test_concurrent_completions_record_one(app, user, client):
 
 def test_undo_completion(client, user):
     complete(user, "sbi")
-    user.post("/steps/sbi/uncomplete", {"pathway": "mentoring"}, page="/pathways/mentoring/steps/sbi")
+    user.post(
+        "/steps/sbi/uncomplete", {"pathway": "mentoring"}, page="/pathways/mentoring/steps/sbi"
+    )
     assert completions(client) == 0
 
 

@@ -12,9 +12,17 @@ from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
 from upward.extensions import db
 from upward.models import Completion, ReflectionNote, User
 
-SAMPLE_ARGS = {"pathway_id": "mentoring", "step_id": "why-upward", "check_id": "power",
-               "prompt_id": "fear", "entry_id": 1, "template_id": "checkin",
-               "resource_id": "fearless-book", "pair_id": 1, "path": "x.png"}
+SAMPLE_ARGS = {
+    "pathway_id": "mentoring",
+    "step_id": "why-upward",
+    "check_id": "power",
+    "prompt_id": "fear",
+    "entry_id": 1,
+    "template_id": "checkin",
+    "resource_id": "fearless-book",
+    "pair_id": 1,
+    "path": "x.png",
+}
 
 
 def post_rules(app):
@@ -37,23 +45,35 @@ def test_every_post_route_refuses_a_missing_csrf_token(app, client, user):
 def test_csrf_token_from_another_session_is_refused(app, client, user):
     other = app.test_client()
     foreign = csrf_token(other, "/account/register")
-    response = client.post("/steps/sbi/complete", data={"csrf_token": foreign, "pathway": "mentoring"})
+    response = client.post(
+        "/steps/sbi/complete", data={"csrf_token": foreign, "pathway": "mentoring"}
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
 
 
 def test_post_only_actions_refuse_get(client, user):
-    for url in ("/steps/sbi/complete", "/steps/sbi/uncomplete", "/account/logout",
-                "/account/delete", "/account/export", "/steps/why-upward/checks/power"):
+    for url in (
+        "/steps/sbi/complete",
+        "/steps/sbi/uncomplete",
+        "/account/logout",
+        "/account/delete",
+        "/account/export",
+        "/steps/why-upward/checks/power",
+    ):
         assert client.get(url).status_code == 405, url
 
 
 def test_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                      "script-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -62,8 +82,13 @@ def test_security_headers(client):
 
 
 def test_no_inline_script_or_style_on_pages(client, user):
-    for url in ("/", "/dashboard", "/pathways/mentoring", "/pathways/mentoring/steps/why-upward",
-                "/account/"):
+    for url in (
+        "/",
+        "/dashboard",
+        "/pathways/mentoring",
+        "/pathways/mentoring/steps/why-upward",
+        "/account/",
+    ):
         html = client.get(url).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " style=" not in html, url
@@ -79,16 +104,23 @@ def test_session_cookie_flags(client, auth):
 
 
 def test_behind_https_cookies_are_secure_and_hsts_is_sent(tmp_path):
-    gen = build_app(tmp_path, UPWARD_HTTPS=True, SESSION_COOKIE_SECURE=True,
-                    REMEMBER_COOKIE_SECURE=True)
+    gen = build_app(
+        tmp_path, UPWARD_HTTPS=True, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True
+    )
     app = next(gen)
     client = app.test_client()
     auth = AuthActions(client)
     token = csrf_token(client, "https://localhost/account/register")
     response = client.post(
         "https://localhost/account/register",
-        data={"csrf_token": token, "name": "S", "email": "s@example.com", "password": PASSWORD,
-              "confirm": PASSWORD, "role": "mentor"},
+        data={
+            "csrf_token": token,
+            "name": "S",
+            "email": "s@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "role": "mentor",
+        },
         headers={"Referer": "https://localhost/account/register"},
     )
     assert response.status_code == 302
@@ -125,8 +157,9 @@ def test_login_is_rate_limited(tmp_path):
     app = next(gen)
     client = app.test_client()
     auth = AuthActions(client)
-    codes = [auth.login(email="x@example.com", password="wrong password").status_code
-             for _ in range(12)]
+    codes = [
+        auth.login(email="x@example.com", password="wrong password").status_code for _ in range(12)
+    ]
     assert codes[:10] == [400] * 10
     assert codes[-1] == 429
     assert "Too many attempts" in auth.login().get_data(as_text=True)
@@ -135,8 +168,11 @@ def test_login_is_rate_limited(tmp_path):
 
 def test_notes_are_private(app, client, auth):
     auth.register(email="a@example.com")
-    auth.post("/steps/why-upward/reflections/fear", {"text": "My secret worry", "pathway": "mentoring"},
-              page="/pathways/mentoring/steps/why-upward")
+    auth.post(
+        "/steps/why-upward/reflections/fear",
+        {"text": "My secret worry", "pathway": "mentoring"},
+        page="/pathways/mentoring/steps/why-upward",
+    )
     auth.logout()
     auth.register(email="b@example.com", name="Bea")
     html = client.get("/pathways/mentoring/steps/why-upward").get_data(as_text=True)
@@ -147,10 +183,12 @@ def test_notes_are_private(app, client, auth):
 
 
 def test_hostile_form_input_is_escaped(client, auth):
-    auth.register(name='<script>alert(1)</script>')
-    auth.post("/steps/why-upward/reflections/fear",
-              {"text": '<img src=x onerror=alert(1)>', "pathway": "mentoring"},
-              page="/pathways/mentoring/steps/why-upward")
+    auth.register(name="<script>alert(1)</script>")
+    auth.post(
+        "/steps/why-upward/reflections/fear",
+        {"text": "<img src=x onerror=alert(1)>", "pathway": "mentoring"},
+        page="/pathways/mentoring/steps/why-upward",
+    )
     html = client.get("/dashboard").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)" in html
@@ -160,8 +198,11 @@ def test_hostile_form_input_is_escaped(client, auth):
 def test_export_contains_everything_and_only_mine(app, client, auth):
     auth.register(email="a@example.com")
     auth.post("/steps/sbi/complete", {"pathway": "mentoring"}, page="/pathways/mentoring/steps/sbi")
-    auth.post("/steps/why-upward/reflections/fear", {"text": "mine", "pathway": "mentoring"},
-              page="/pathways/mentoring/steps/why-upward")
+    auth.post(
+        "/steps/why-upward/reflections/fear",
+        {"text": "mine", "pathway": "mentoring"},
+        page="/pathways/mentoring/steps/why-upward",
+    )
     response = auth.post("/account/export", page="/account/")
     assert response.headers["Content-Disposition"].startswith("attachment")
     data = json.loads(response.get_data(as_text=True))

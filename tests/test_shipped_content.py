@@ -46,7 +46,8 @@ def test_every_pathway_and_step_renders(shipped):
         library = get_library()
         urls = [f"/pathways/{p.id}" for p in library.visible_pathways()]
         urls += [
-            f"/pathways/{p.id}/steps/{s.id}" for p in library.visible_pathways()
+            f"/pathways/{p.id}/steps/{s.id}"
+            for p in library.visible_pathways()
             for s in library.steps(p)
         ]
     assert len(urls) > 20

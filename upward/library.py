@@ -78,7 +78,9 @@ def record_versions(library: Library) -> dict[str, datetime]:
             )
         )
     db.session.commit()
-    rows = db.session.execute(select(StepVersion.step_id, StepVersion.version, StepVersion.first_seen))
+    rows = db.session.execute(
+        select(StepVersion.step_id, StepVersion.version, StepVersion.first_seen)
+    )
     current = {page.id: page.version for page in steps}
     return {step_id: seen for step_id, version, seen in rows if current.get(step_id) == version}
 
@@ -114,7 +116,9 @@ def init_app(app: Flask) -> None:
         )
     except LibraryError as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise SystemExit(f"Upward cannot start: the content library has problems:\n{lines}") from None
+        raise SystemExit(
+            f"Upward cannot start: the content library has problems:\n{lines}"
+        ) from None
     if app.config["UPWARD_WATCH"]:
         store.watch()
     app.extensions["upward.library"] = store
@@ -153,7 +157,9 @@ def content_cli() -> None:
 
 @content_cli.command("check")
 @click.option("--content-dir", envvar="UPWARD_CONTENT_DIR", default=None, help="Markdown folder.")
-@click.option("--pathways-dir", envvar="UPWARD_PATHWAYS_DIR", default=None, help="Manifests folder.")
+@click.option(
+    "--pathways-dir", envvar="UPWARD_PATHWAYS_DIR", default=None, help="Manifests folder."
+)
 def check_command(content_dir: str | None, pathways_dir: str | None) -> None:
     """Validate every content file and manifest; exit 1 if there is any error."""
     from upward.config import ROOT

@@ -67,5 +67,7 @@ def revoke_author(email: str) -> None:
 def list_users() -> None:
     """List accounts with their role and rights."""
     for user in db.session.scalars(select(User).order_by(User.email)):
-        rights = ", ".join(r for r, on in (("admin", user.is_admin), ("author", user.is_author)) if on)
+        rights = ", ".join(
+            r for r, on in (("admin", user.is_admin), ("author", user.is_author)) if on
+        )
         click.echo(f"{user.email}\t{user.role}\t{rights or '-'}")

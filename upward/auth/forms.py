@@ -7,13 +7,13 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from upward.models import ROLES
 from upward.security import MIN_PASSWORD_LENGTH, is_common_password
 
 
 def strip(value: str | None) -> str | None:
     """Drop the spaces people paste around names and addresses."""
     return value.strip() if isinstance(value, str) else value
+
 
 ROLE_CHOICES = [
     SelectChoice("mentor", "Mentor: I'm the junior colleague sharing what I know"),
@@ -24,7 +24,9 @@ ROLE_CHOICES = [
 
 class RegisterForm(FlaskForm):
     name = StringField(
-        "Your name", filters=[strip], validators=[DataRequired("Please tell us your name."), Length(max=120)]
+        "Your name",
+        filters=[strip],
+        validators=[DataRequired("Please tell us your name."), Length(max=120)],
     )
     email = EmailField(
         "Work email",
@@ -70,7 +72,9 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired("Please enter your email address."), Length(max=254)]
+        "Email",
+        filters=[strip],
+        validators=[DataRequired("Please enter your email address."), Length(max=254)],
     )
     password = PasswordField(
         "Password", validators=[DataRequired("Please enter your password."), Length(max=256)]

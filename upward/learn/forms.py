@@ -22,7 +22,10 @@ class StepActionForm(FlaskForm):
 class CheckForm(FlaskForm):
     # The step's own check knows its options; the service refuses one it doesn't have.
     choice = RadioField(
-        "Your answer", coerce=int, validate_choice=False, validators=[InputRequired("Pick an answer.")]
+        "Your answer",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Pick an answer.")],
     )
 
 

@@ -74,7 +74,10 @@ def pathway(pathway_id: str) -> ResponseReturnValue:
     """List a pathway's steps with minutes, progress and completion dates."""
     path = get_pathway(pathway_id)
     state = progress.get_progress(
-        get_library(), path, progress.get_completions(current_user_id()), include_drafts=sees_drafts()
+        get_library(),
+        path,
+        progress.get_completions(current_user_id()),
+        include_drafts=sees_drafts(),
     )
     return render_template("learn/pathway.html", progress=state, form=ButtonForm())
 
@@ -117,7 +120,11 @@ def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
     library = get_library()
     user_id = current_user_id()
     completions = progress.get_completions(user_id)
-    state = progress.get_progress(library, path, completions, include_drafts=sees_drafts()) if path else None
+    state = (
+        progress.get_progress(library, path, completions, include_drafts=sees_drafts())
+        if path
+        else None
+    )
     completion = completions.get(page.id)
     return render_template(
         "learn/step.html",

@@ -1,0 +1,97 @@
+"""Pages make a fixed, small number of SQL queries, whatever the size of the library."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from tests.conftest import AuthActions, build_app
+from upward.extensions import db
+
+MAX_QUERIES = 6
+
+
+def write_library(root: Path, pathways: int, steps: int) -> tuple[Path, Path]:
+    """Write a library of `pathways` pathways with `steps` steps each."""
+    content, manifests = root / "content", root / "pathways"
+    for p in range(pathways):
+        (content / f"p{p}").mkdir(parents=True)
+        for s in range(steps):
+            (content / f"p{p}" / f"s{s}.md").write_text(
+                f"---\ntitle: Step {s} of pathway {p}\nid: p{p}-s{s}\nminutes: 5\n---\n"
+                f"Some text.\n\n```check\nquestion: Pick one\noptions:\n"
+                f"  - text: A\n    correct: true\n    feedback: Right.\n"
+                f"  - text: B\n    feedback: Wrong.\n```\n\n"
+                f"```reflection\nprompt: Think about it\n```\n"
+            )
+        manifests.mkdir(exist_ok=True)
+        step_list = "".join(f"  - p{p}/s{s}.md\n" for s in range(steps))
+        audience = ("mentor", "executive", "program")[p % 3]
+        (manifests / f"path{p}.yml").write_text(
+            f"title: Pathway {p}\naudience: {audience}\nsummary: Generated.\nsteps:\n{step_list}"
+        )
+    return content, manifests
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def page_queries(tmp_path: Path, pathways: int, steps: int) -> dict[str, int]:
+    """Return the number of queries each learner page makes, for a library of this size."""
+    content, manifests = write_library(tmp_path / "lib", pathways, steps)
+    gen = build_app(tmp_path, UPWARD_CONTENT_DIR=str(content), UPWARD_PATHWAYS_DIR=str(manifests))
+    app = next(gen)
+    client = app.test_client()
+    auth = AuthActions(client)
+    auth.register()
+    step = "/pathways/path0/steps/p0-s1"
+    auth.post("/steps/p0-s0/complete", {"pathway": "path0"}, page="/pathways/path0/steps/p0-s0")
+    auth.post("/steps/p0-s1/reflections/reflection-1", {"text": "note"}, page=step)
+    auth.post("/steps/p0-s1/checks/check-1", {"choice": "0"}, page=step)
+    pages = ["/", "/dashboard", "/pathways/path0", step]
+    counts = {}
+    for url in pages:
+        client.get(url)  # warm: the first request of a library records its versions
+        with count_queries(app) as statements:
+            assert client.get(url).status_code == 200
+        counts[url] = len(statements)
+    gen.close()
+    return counts
+
+
+def test_learner_pages_make_few_queries_that_do_not_grow(tmp_path):
+    small = page_queries(tmp_path / "small", pathways=1, steps=3)
+    large = page_queries(tmp_path / "large", pathways=6, steps=25)
+    assert small == large
+    for url, count in large.items():
+        assert count <= MAX_QUERIES, f"{url} made {count} queries"
+
+
+@pytest.mark.parametrize("url", ["/", "/pathways/path0"])
+def test_anonymous_pages_make_no_queries(tmp_path, url):
+    content, manifests = write_library(tmp_path / "lib", 2, 3)
+    gen = build_app(tmp_path, UPWARD_CONTENT_DIR=str(content), UPWARD_PATHWAYS_DIR=str(manifests))
+    app = next(gen)
+    client = app.test_client()
+    client.get(url)
+    with count_queries(app) as statements:
+        client.get(url)
+    assert statements == []
+    gen.close()
