@@ -230,3 +230,68 @@ def test_delete_account_removes_everything(app, client, auth):
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
         assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
     assert client.get("/dashboard").status_code == 302
+
+
+def test_export_and_delete_cover_mentoring_pairs(app, client, auth):
+    from upward.models import Pair
+
+    auth.register(email="exec@example.com", name="Eve Exec", role="executive")
+    auth.logout()
+    auth.register(email="m@example.com", name="Max Mentor")
+    with app.app_context():
+        ids = dict(db.session.execute(select(User.email, User.id)).all())
+        db.session.add(Pair(mentor_id=ids["m@example.com"], executive_id=ids["exec@example.com"]))
+        db.session.commit()
+    data = json.loads(auth.post("/account/export", page="/account/").get_data(as_text=True))
+    assert [(p["role"], p["partner"]) for p in data["pairs"]] == [("mentor", "Eve Exec")]
+    auth.post("/account/delete", {"password": PASSWORD}, page="/account/")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Pair)) == 0
+
+
+def test_csrf_token_outlives_a_lesson_left_open_for_hours(client, user, monkeypatch):
+    import itsdangerous.timed
+
+    page = "/pathways/mentoring/steps/sbi"
+    token = csrf_token(client, page)
+    later = itsdangerous.timed.time.time() + 10 * 3600
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    response = client.post(
+        "/steps/sbi/complete", data={"csrf_token": token, "pathway": "mentoring"}
+    )
+    assert response.status_code == 302
+
+
+def redis_url() -> str | None:
+    """Return the local Redis URL when a server answers there."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return None
+    return url
+
+
+def test_rate_limits_are_shared_through_redis_across_workers(tmp_path):
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = build_app(tmp_path / "a", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url)
+    second = build_app(tmp_path / "b", RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=url)
+    workers = [AuthActions(next(first).test_client()), AuthActions(next(second).test_client())]
+    codes = [
+        workers[i % 2].login(email="x@example.com", password="wrong password").status_code
+        for i in range(11)
+    ]
+    assert codes[:10] == [400] * 10
+    assert codes[10] == 429  # the eleventh try, whichever worker takes it
+    first.close()
+    second.close()
+    redis.Redis.from_url(url).flushdb()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from upward.extensions import db
@@ -12,6 +12,7 @@ from upward.models import (
     Bookmark,
     CheckAnswer,
     Completion,
+    Pair,
     Rating,
     ReflectionNote,
     TemplateEntry,
@@ -98,6 +99,18 @@ def export_user_data(user: User) -> dict[str, Any]:
     for model in OWNED:
         rows = db.session.scalars(select(model).where(model.user_id == user.id))
         data[model.__tablename__] = [row_to_dict(row) for row in rows]
+    data["pairs"] = [
+        {
+            "role": "mentor" if pair.mentor_id == user.id else "executive",
+            "partner": partner.name,
+            "since": pair.created_at.isoformat(),
+        }
+        for pair, partner in db.session.execute(
+            select(Pair, User)
+            .join(User, or_(User.id == Pair.mentor_id, User.id == Pair.executive_id))
+            .where(or_(Pair.mentor_id == user.id, Pair.executive_id == user.id), User.id != user.id)
+        )
+    ]
     return data
 
 
@@ -116,5 +129,8 @@ def delete_account(user: User) -> None:
     """Delete a person and everything they own."""
     for model in OWNED:
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(
+        delete(Pair).where(or_(Pair.mentor_id == user.id, Pair.executive_id == user.id))
+    )
     db.session.delete(user)
     db.session.commit()
