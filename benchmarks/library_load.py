@@ -171,6 +171,7 @@ def measure(count: int, runs: int) -> dict[str, float]:
             assert store.reload(), store.problems
             reloads.append(time.perf_counter() - started)
             assert store.parsed == [target.relative_to(content).as_posix()]
+        searches = time_searches(store.library)
         self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "files": count,
@@ -180,7 +181,38 @@ def measure(count: int, runs: int) -> dict[str, float]:
         "reload_max_s": max(reloads),
         "peak_rss_cold_load_mb": cold_kb / 1024,
         "peak_rss_mb": self_kb / 1024,
+        "search_median_ms": statistics.median(searches) * 1000,
+        "search_max_ms": max(searches) * 1000,
     }
+
+
+QUERIES = [
+    "feedback",
+    "executive",
+    "session",
+    "listen",
+    "impact",
+    "goals",
+    "pathway",
+    "mentor",
+    "technology",
+    "quick brown",
+    "nothing-matches-this",
+    "the",
+    "a",
+    "check*",
+]
+
+
+def time_searches(library: object) -> list[float]:
+    """Time every query a few times against a loaded library's full-text index."""
+    timings = []
+    for _ in range(5):
+        for query in QUERIES:
+            started = time.perf_counter()
+            library.search(query)
+            timings.append(time.perf_counter() - started)
+    return timings
 
 
 def main() -> None:
@@ -196,7 +228,7 @@ def main() -> None:
     print(f"cpus: {os.cpu_count()}  python: {sys.version.split()[0]}")
     print(
         f"{'files':>6} {'cold load (median)':>19} {'RSS, 1 load':>12} {'RSS, whole run':>15}"
-        f" {'reload (median/max)':>21}"
+        f" {'reload (median/max)':>21} {'search (median/max)':>21}"
     )
     for size in args.sizes:
         out = subprocess.run(
@@ -211,6 +243,7 @@ def main() -> None:
             f" {r['peak_rss_cold_load_mb']:>9.1f} MB"
             f" {r['peak_rss_mb']:>12.1f} MB"
             f" {r['reload_median_s']:>11.3f} / {r['reload_max_s']:.3f} s"
+            f" {r['search_median_ms']:>11.2f} / {r['search_max_ms']:.2f} ms"
         )
 
 
