@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import ROOT, AuthActions
+from upward.content import FormField
+from upward.discussions.services import RATING_LABELS, format_value, get_rating_labels
 from upward.extensions import db
 from upward.models import Pair, TemplateEntry, User
 from upward.pairs import get_partner_ids
@@ -65,9 +70,24 @@ def test_template_page_shows_guidance_and_an_empty_form(client, user):
     assert 'type="date"' in html and 'name="f_session_date"' in html
     assert 'type="radio"' in html and 'value="Video call"' in html
     assert html.count('name="f_rating"') == 5
-    assert "5 · Extremely useful" in html
     assert 'value="draft"' in html and ">Save draft<" in html and ">Save<" in html
     assert "Your copies" in html and "None yet" in html
+
+
+def test_rating_shows_the_fields_own_ends_of_the_scale(client, user):
+    html = client.get("/templates/checkin").get_data(as_text=True)
+    labels = re.findall(r'<label for="f_rating-\d">([^<]*)</label>', html)
+    assert labels == ["1 · A waste of time", "2", "3", "4", "5 · Changed how I work"]
+    assert "Not useful" not in html and "Extremely useful" not in html
+
+
+def test_rating_without_its_own_ends_uses_the_generic_scale():
+    plain = FormField("overall", "Overall", "", "rating", (), False)
+    own = replace(plain, low="Calm", high="Tense")
+    assert get_rating_labels(plain) == RATING_LABELS
+    assert list(get_rating_labels(own).values()) == ["1 · Calm", "2", "3", "4", "5 · Tense"]
+    assert format_value("rating", 5, own) == "5 · Tense (out of 5)"
+    assert format_value("rating", 4, plain) == "4 · Very useful (out of 5)"
 
 
 def test_many_choices_become_a_select(client, user):
@@ -107,7 +127,7 @@ def test_save_creates_a_dated_copy(client, user):
     assert entry.is_draft is False and entry.shared is False
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Short videos beat long posts." in html
-    assert "21 Nov 2026" in html and "4 · Very useful" in html
+    assert "21 Nov 2026" in html and "4 (out of 5)" in html
 
 
 def test_keeps_many_copies_listed_on_template_page_and_dashboard(client, user):
@@ -197,7 +217,7 @@ def test_markdown_download(client, user):
     assert "## What I learned\n\nShort videos beat long posts.\n" in text
     assert "## What I would change next time\n\n_Not filled in._\n" in text
     assert "## How did we meet?\n\nVideo call\n" in text
-    assert "## How useful was the session?\n\n4 · Very useful (out of 5)\n" in text
+    assert "## How useful was the session?\n\n4 (out of 5)\n" in text
 
 
 def test_delete_asks_first_then_deletes(client, user):

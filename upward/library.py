@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from upward.content import Library, LibraryError, LibraryStore, UrlScheme
+from upward.content.files import is_media_file
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import StepVersion
@@ -27,7 +28,6 @@ URLS = UrlScheme(
     resource="/resources/{id}",
     media="/media/{path}",
 )
-MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 
 class VersionHistory:
@@ -145,7 +145,7 @@ def get_last_updated(step_id: str) -> datetime | None:
 
 def send_media(path: str) -> ResponseReturnValue:
     """Serve an image from the content folder."""
-    if Path(path).suffix.lower() not in MEDIA_SUFFIXES:
+    if not is_media_file(path):
         abort(404)
     return send_from_directory(current_app.config["UPWARD_CONTENT_DIR"], path, max_age=3600)
 

@@ -161,7 +161,7 @@ def test_unknown_callout(tmp_path: Path) -> None:
     body = "---\ntitle: A\n---\nText.\n\n::: warn Careful\nBody.\n:::\n"
     assert get_problems(tmp_path, {"content/a.md": body}) == [
         "content/a.md:6: error: unknown callout kind 'warn' (did you mean 'warning'?); "
-        "use one of tip, note, warning, example"
+        "use one of tip, note, warning or example"
     ]
 
 
@@ -235,4 +235,54 @@ def test_problems_from_every_file_are_collected(tmp_path: Path) -> None:
         "content/b.md:3: error: unknown field 'minuts' (did you mean 'minutes'?)",
         "pathways/p.yml:7: error: step file 'c.md' does not exist in content/ "
         "(did you mean 'b.md'?)",
+    ]
+
+
+def test_link_to_a_document_cannot_be_served(tmp_path: Path) -> None:
+    body = (
+        "---\ntitle: A\n---\nGet [the handout](files/handout.pdf).\n\n![Chart](files/chart.PNG)\n"
+    )
+    content, _ = write_library(tmp_path, {"content/a.md": body})
+    (content / "files").mkdir()
+    (content / "files" / "handout.pdf").write_bytes(b"%PDF")
+    (content / "files" / "chart.PNG").write_bytes(b"png")
+    assert get_problems(tmp_path, {"content/a.md": body}) == [
+        "content/a.md:4: error: link 'files/handout.pdf': content/files/handout.pdf can't be "
+        "served: only images (.png, .jpg, .jpeg, .gif, .webp, .svg) and other content pages "
+        "can be linked; put documents on your intranet and link with https://"
+    ]
+
+
+def test_broken_front_matter_causes_no_follow_on_errors(tmp_path: Path) -> None:
+    broken_resource = (
+        "---\ntitle: Mindset: the book\nkind: resource\nid: mind\n---\n## Why read it\n"
+    )
+    step = (
+        "---\ntitle: A\nresources: [mind]\n---\n## Intro\n\nRead [the notes](r.md#why-read-it).\n"
+    )
+    broken_step = "---\ntitle: B\n\tminutes: 3\n---\nText.\n"
+    problems = get_problems(
+        tmp_path,
+        {"content/a.md": step, "content/r.md": broken_resource, "content/b.md": broken_step},
+    )
+    # Only the YAML errors themselves (their wording depends on the YAML library installed).
+    assert [p.partition(": the YAML is not valid: ")[0] for p in problems] == [
+        "content/b.md:3: error",
+        "content/r.md:2: error",
+    ]
+
+
+def test_duplicate_key_in_a_block(tmp_path: Path) -> None:
+    body = "id: q\nquestion: Q\noptions:\n  - text: A\n    correct: true\n    feedback: F\n"
+    body += "  - text: B\n    feedback: G\nquestion: Again?"
+    assert check_problems(tmp_path, body) == [
+        "content/a.md:15: error: check block: 'question' is written twice; keep only one"
+    ]
+
+
+def test_block_id_clashing_with_a_heading_anchor(tmp_path: Path) -> None:
+    body = "---\ntitle: A\n---\n## Exercise\n\n```reflection\nid: exercise\nprompt: Why?\n```\n"
+    assert get_problems(tmp_path, {"content/a.md": body}) == [
+        "content/a.md:6: error: the reflection id 'exercise' is the same as the anchor of the "
+        "heading on line 4; change one of them so links to either land in the right place"
     ]

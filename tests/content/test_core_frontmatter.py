@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from upward.content import frontmatter
 from upward.content.frontmatter import YamlError, load_yaml, split_front_matter
 
 
@@ -42,3 +44,31 @@ def test_yaml_error_at_reported_line() -> None:
 def test_duplicate_keys_are_found() -> None:
     doc = load_yaml("title: A\ntitle: B\n", first_line=2)
     assert doc.duplicates == (("title", 3),)
+
+
+LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("title: A\nfields:\n\t- name: x\n", 4),
+        ("title: A\n\tsummary: x\n", 3),
+        ("a:\n\tb: 2\n", 3),
+    ],
+)
+def test_tab_indent_hint_with_every_loader(
+    monkeypatch: pytest.MonkeyPatch, loader: type, text: str, line: int
+) -> None:
+    monkeypatch.setattr(frontmatter, "Loader", loader)
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, first_line=2)
+    assert caught.value.line == line
+    assert caught.value.message.endswith("; indent with spaces, not tabs")
+
+
+def test_no_tab_hint_without_tabs() -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml("title: [oops\n", first_line=2)
+    assert "tabs" not in caught.value.message

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from content_helpers import write_library
 
 from upward.content import LibraryError, check_library, load_library
 
@@ -98,10 +99,8 @@ def test_broken_fixture_problems() -> None:
         "content/steps/one.md:11: error: image 'images/gone.png': content/steps/images/gone.png "
         "does not exist",
         "content/steps/one.md:13: error: unknown callout kind 'danger'; use one of tip, note, "
-        "warning, example",
+        "warning or example",
         "content/steps/one.md:19: error: check block: options must list at least 2 options, got 1",
-        "content/steps/three.md:1: warning: no pathway lists this step, "
-        "so learners cannot reach it",
         "content/steps/three.md:3: error: the YAML is not valid: did not find expected ',' or ']' "
         "(while parsing a flow sequence)",
         "content/steps/two.md:1: warning: no pathway lists this step, so learners cannot reach it",
@@ -136,3 +135,20 @@ def test_core_imports_no_web_framework() -> None:
                 names = [node.module or ""]
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize(
+    ("front", "headings", "toc"),
+    [
+        ("toc: true\n", "### Only a subsection\n", False),
+        ("toc: true\n", "## One section\n", True),
+        ("", "## A\n\n## B\n\n## C\n", True),
+        ("toc: false\n", "## A\n\n## B\n\n## C\n", False),
+    ],
+)
+def test_toc_needs_a_level_two_heading(
+    tmp_path: Path, front: str, headings: str, toc: bool
+) -> None:
+    step = f"---\ntitle: A\n{front}---\n{headings}\nText.\n"
+    library = load_library(*write_library(tmp_path, {"content/a.md": step}))
+    assert library.pages["a"].toc is toc

@@ -33,7 +33,7 @@ def step(front: str) -> dict[str, str | None]:
         ("title: ''\n", f"{STEP}:2: error: title must not be empty"),
         (
             "title: A\nkind: lesson\n",
-            f"{STEP}:3: error: kind must be one of step, template, resource, got 'lesson'",
+            f"{STEP}:3: error: kind must be one of step, template or resource, got 'lesson'",
         ),
         ("title: A\nminutes: 0\n", f"{STEP}:3: error: minutes must be at least 1, got 0"),
         (
@@ -123,6 +123,31 @@ TEMPLATE = "content/t.md"
                 "choice or rating, got 'essay'"
             ],
         ),
+        (
+            "  - name: a\n    label: A\n    low: Calm\n    high: Tense\n",
+            [
+                f"{TEMPLATE}:5: error: fields item 1 has low or high but its kind is short; "
+                "only rating fields take them"
+            ],
+        ),
+        (
+            "  - name: a\n    label: A\n    kind: rating\n    low: Calm\n",
+            [
+                f"{TEMPLATE}:5: error: fields item 1 needs both low and high (what 1 and 5 "
+                "mean), or neither"
+            ],
+        ),
+        (
+            "  - name: a\n    label: A\n    kind: rating\n    low: ''\n    high: "
+            + "x" * 41
+            + "\n",
+            [
+                f"{TEMPLATE}:8: error: fields item 1: low must not be empty",
+                f"{TEMPLATE}:9: error: fields item 1: high must be at most 40 characters, got 41; "
+                "keep it short",
+            ],
+        ),
+        ("  - name: a\n    label: A\n    kind: rating\n    low: Calm\n    high: Tense\n", []),
     ],
 )
 def test_template_fields(tmp_path: Path, fields: str, expected: list[str]) -> None:

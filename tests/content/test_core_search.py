@@ -104,3 +104,20 @@ def test_hostile_queries_do_not_raise(library: Library, query: str) -> None:
 def test_match_query_quotes_terms() -> None:
     assert get_match_query('budget "AND" NEAR(x') == '"budget" "AND" "NEAR" "x"*'
     assert get_match_query("***") is None
+
+
+def test_snippet_falls_back_to_the_summary(tmp_path: Path) -> None:
+    files = {
+        "content/a.md": (
+            "---\ntitle: Giraffe facts\nsummary: Tall <animals> & the giraffe's neck.\n---\n"
+            "Nothing about it here.\n"
+        ),
+        "content/b.md": "---\ntitle: Giraffe walk\n---\nBody text only.\n",
+        "pathways/p.yml": "title: P\naudience: mentor\nsummary: S.\nsteps: [a.md, b.md]\n",
+    }
+    library = load_library(*write_library(tmp_path, files))
+    snippets = {hit.id: hit.snippet_html for hit in library.search("giraffe")}
+    assert snippets == {
+        "a": "Tall &lt;animals&gt; &amp; the <mark>giraffe</mark>&#x27;s neck.",
+        "b": "Body text only.",
+    }

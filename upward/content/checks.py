@@ -7,9 +7,10 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
+from .files import MEDIA_SUFFIXES, is_media_file
 from .pages import ManifestSource, PageSource
 from .problems import Problem
-from .render import Rendered
+from .render import Asset, Rendered
 
 
 def get_problems(
@@ -99,7 +100,7 @@ def _step_problem(
         return f"step file '{step}' does not exist in {content_name}/{_did_you_mean(target, pages)}"
     if not page.readable:
         return f"step file '{step}' cannot be read (see the problem reported for {page.path})"
-    if page.kind != "step":
+    if page.kind_known and page.kind != "step":
         return f"'{step}' is a {page.kind}, not a step; only steps can be listed in a pathway"
     return None
 
@@ -126,7 +127,7 @@ def _reference_problem(ref: str, kind: str, by_id: Mapping[str, PageSource]) -> 
     if target is None:
         same_kind = [page_id for page_id, page in by_id.items() if page.kind == kind]
         return f"there is no {kind} with id '{ref}'{_did_you_mean(ref, same_kind)}"
-    if target.kind != kind:
+    if target.kind_known and target.kind != kind:
         return f"'{ref}' is a {target.kind} ({target.path}), not a {kind}"
     return None
 
@@ -148,10 +149,10 @@ def check_links(
             if message:
                 yield Problem(path, link.line, f"link '{link.written}': {message}")
         for asset in result.assets:
-            if asset.target not in files:
+            message = _asset_problem(asset, files, content_name)
+            if message:
                 what = "image" if asset.is_image else "link"
-                message = f"{what} '{asset.written}': {content_name}/{asset.target} does not exist"
-                yield Problem(path, asset.line, message)
+                yield Problem(path, asset.line, f"{what} '{asset.written}': {message}")
 
 
 def _link_problem(
@@ -170,6 +171,20 @@ def _link_problem(
     if anchor and anchor not in anchors:
         hint = _did_you_mean(anchor, anchors)
         return f"{page.path} has no heading with the anchor '#{anchor}'{hint}"
+    return None
+
+
+def _asset_problem(asset: Asset, files: AbstractSet[str], content_name: str) -> str | None:
+    """Say what is wrong with a relative image or file link, if anything."""
+    target = f"{content_name}/{asset.target}"
+    if not is_media_file(asset.target):
+        allowed = ", ".join(MEDIA_SUFFIXES)
+        return (
+            f"{target} can't be served: only images ({allowed}) and other content pages can be "
+            "linked; put documents on your intranet and link with https://"
+        )
+    if asset.target not in files:
+        return f"{target} does not exist"
     return None
 
 
@@ -221,11 +236,11 @@ def get_cycles(graph: Mapping[str, list[str]]) -> list[list[str]]:
 def check_unused(
     pages: Mapping[str, PageSource], manifests: Mapping[str, ManifestSource]
 ) -> Iterable[Problem]:
-    """Warn about steps that no pathway lists."""
+    """Warn about steps that no pathway lists (not pages whose kind could not be read)."""
     used = {get_step_path(step) for source in manifests.values() for step in source.steps if step}
     for rel in sorted(pages):
         page = pages[rel]
-        if page.kind == "step" and page.readable and rel not in used:
+        if page.kind == "step" and page.kind_known and rel not in used:
             message = "no pathway lists this step, so learners cannot reach it"
             yield Problem(page.path, 1, message, "warning")
 

@@ -9,6 +9,8 @@ Stamp = tuple[int, int]
 """(mtime_ns, size): a file is re-parsed only when this changes."""
 
 MANIFEST_SUFFIXES = (".yml", ".yaml")
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+"""The only files the site serves from the content folder (under /media/)."""
 
 
 def scan_folder(folder: Path) -> dict[str, Stamp]:
@@ -40,6 +42,11 @@ def is_page_file(rel: str) -> bool:
 def is_manifest_file(rel: str) -> bool:
     """Return True for a pathway manifest at the top of the pathways folder."""
     return "/" not in rel and rel.endswith(MANIFEST_SUFFIXES)
+
+
+def is_media_file(rel: str) -> bool:
+    """Return True for a file the site can serve from the content folder."""
+    return rel.lower().endswith(MEDIA_SUFFIXES)
 
 
 def read_text(path: Path) -> str:

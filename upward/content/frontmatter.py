@@ -79,7 +79,7 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error, first_line) from None
+        raise _yaml_error(error, text, first_line) from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, f"the YAML is not valid: {error}") from None
     finally:
@@ -91,18 +91,28 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     return YamlDoc(data, lines, first_line, tuple(duplicates))
 
 
-def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> YamlError:
+def _yaml_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:
     """Turn a PyYAML error into plain words at a file line."""
     mark = error.problem_mark or error.context_mark
-    line = first_line + (mark.line if mark else 0)
+    index = mark.line if mark else 0
     problem = error.problem or "it cannot be read"
     context = f" ({error.context})" if error.context else ""
     hint = ""
     if "mapping values are not allowed" in problem:
         hint = "; put text that contains ': ' in quotes"
-    elif "found character '\\t'" in problem:
+    elif _has_tab_indent(text, index):
         hint = "; indent with spaces, not tabs"
-    return YamlError(line, f"the YAML is not valid: {problem}{context}{hint}")
+    return YamlError(first_line + index, f"the YAML is not valid: {problem}{context}{hint}")
+
+
+def _has_tab_indent(text: str, index: int) -> bool:
+    """Return True if the 0-based line, or the one before it, is indented with a tab.
+
+    PyYAML and libyaml word tab errors differently, so look at the text, not the message.
+    """
+    lines = text.split("\n")
+    near = lines[max(index - 1, 0) : index + 1]
+    return any("\t" in line[: len(line) - len(line.lstrip())] for line in near)
 
 
 def _walk(

@@ -34,6 +34,10 @@ class FormField:
     """short | long | date | choice | rating"""
     choices: tuple[str, ...]
     required: bool
+    low: str | None = None
+    """Rating fields: what 1 means, or None for the site's generic scale."""
+    high: str | None = None
+    """Rating fields: what 5 means, or None for the site's generic scale."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -329,16 +333,18 @@ def _get_page(source: PageSource, sources: Mapping[str, PageSource], urls: UrlSc
 def _kind_fields(meta: Any, headings: tuple[Heading, ...]) -> dict[str, Any]:
     """Return the Page fields particular to a step, template or resource."""
     if isinstance(meta, StepMeta):
-        auto_toc = sum(h.level == 2 for h in headings) >= 3
+        sections = sum(h.level == 2 for h in headings)
+        # The contents box lists ## headings only, so without any it would be empty.
+        toc = sections >= 3 if meta.toc is None else meta.toc and sections > 0
         return {
             "minutes": meta.minutes,
             "resources": meta.resources,
             "templates": meta.templates,
-            "toc": auto_toc if meta.toc is None else meta.toc,
+            "toc": toc,
         }
     if isinstance(meta, TemplateMeta):
         fields = tuple(
-            FormField(f.name, f.label, f.help, f.kind, f.choices or (), f.required)
+            FormField(f.name, f.label, f.help, f.kind, f.choices or (), f.required, f.low, f.high)
             for f in meta.fields
         )
         return {"fields": fields}

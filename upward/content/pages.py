@@ -14,11 +14,22 @@ from .files import read_text
 from .frontmatter import Location, YamlDoc, YamlError, load_yaml, split_front_matter
 from .problems import Problem
 from .render import Html, Rendered, UrlScheme, render_markdown
-from .schema import ID_RE, ID_RULE, KINDS, META_BY_KIND, Manifest, PageMeta, TemplateMeta, validate
+from .schema import (
+    ID_RE,
+    ID_RULE,
+    KINDS,
+    META_BY_KIND,
+    Manifest,
+    PageMeta,
+    TemplateMeta,
+    one_of,
+    validate,
+)
 
 log = logging.getLogger(__name__)
 
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
+_RAW_ID_RE = re.compile(r"""^id:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9_-]*)["']?[ \t]*$""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,9 @@ class PageSource:
     version: str
     text: str
     readable: bool = True
+    kind_known: bool = True
+    """False when the front matter could not be read: `kind` is then only a guess, so checks
+    that depend on it are skipped rather than reported as follow-on errors."""
     resources: tuple[str, ...] = ()
     """The ids the front matter names, read even when the front matter has other errors."""
     templates: tuple[str, ...] = ()
@@ -95,7 +109,8 @@ def parse_page(content_dir: Path, rel: str, urls: UrlScheme) -> PageSource:
     doc = parsed or YamlDoc({}, {}, 2)
     data = doc.data if isinstance(doc.data, dict) else {}
     meta = _meta(doc, data, path, problems) if parsed else None
-    page_id = _page_id(meta, data, stem, doc, path, problems)
+    raw_id = None if parsed else _raw_id(split.front_matter)
+    page_id = raw_id or _page_id(meta, data, stem, doc, path, problems)
     kind = meta.kind if meta else data.get("kind", "step")
     rendered = render_markdown(
         split.body, path=path, rel=rel, first_line=split.body_line, urls=urls
@@ -107,6 +122,7 @@ def parse_page(content_dir: Path, rel: str, urls: UrlScheme) -> PageSource:
         path=path,
         id=page_id,
         kind=kind if kind in KINDS else "step",
+        kind_known=parsed is not None and isinstance(doc.data, dict) and kind in KINDS,
         id_line=doc.lines.get(("id",), 1),
         meta=meta,
         lines=doc.lines,
@@ -117,6 +133,12 @@ def parse_page(content_dir: Path, rel: str, urls: UrlScheme) -> PageSource:
         resources=get_strings(data, "resources"),
         templates=get_strings(data, "templates"),
     )
+
+
+def _raw_id(front: str | None) -> str | None:
+    """Find an `id:` line in front matter YAML could not parse, so links by id still resolve."""
+    match = _RAW_ID_RE.search(front or "")
+    return match.group(1) if match else None
 
 
 def get_strings(data: Any, key: str) -> tuple[str, ...]:
@@ -139,7 +161,9 @@ def _unreadable(error: Exception) -> str:
 def _unreadable_page(rel: str, path: str, stem: str, problem: Problem) -> PageSource:
     """Stand in for a file that could not be read, so other checks can still name it."""
     empty = Rendered((), (), frozenset(), (), (), (), "")
-    return PageSource(rel, path, stem, "step", 1, None, {}, empty, (problem,), "", "", False)
+    return PageSource(
+        rel, path, stem, "step", 1, None, {}, empty, (problem,), "", "", False, kind_known=False
+    )
 
 
 def _front_matter(
@@ -184,8 +208,7 @@ def _meta(
     kind = data.get("kind", "step")
     if kind not in KINDS:
         line = doc.lines.get(("kind",), doc.first_line)
-        allowed = ", ".join(KINDS)
-        problems.append(Problem(path, line, f"kind must be one of {allowed}, got '{kind}'"))
+        problems.append(Problem(path, line, f"kind must be one of {one_of(KINDS)}, got '{kind}'"))
         return None
     meta, found = validate(META_BY_KIND[kind], doc, path)
     problems.extend(found)

@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .frontmatter import YamlError, load_yaml
 from .problems import Problem
-from .schema import CheckSpec, ReflectionSpec, validate
+from .schema import CheckSpec, ReflectionSpec, one_of, validate
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +154,7 @@ class _Context:
     counts: dict[str, int] = field(default_factory=dict)
     headings: list[Heading] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
+    anchor_lines: dict[str, int] = field(default_factory=dict)
     plain: list[str] = field(default_factory=list)
 
     def problem(self, line: int, message: str) -> None:
@@ -275,6 +276,8 @@ def _add_block(ctx: _Context, name: str, token: Token) -> str:
     except YamlError as error:
         ctx.problem(error.line, f"{name} block: {error.message}")
         return ""
+    for key, key_line in doc.duplicates:
+        ctx.problem(key_line, f"{name} block: '{key}' is written twice; keep only one")
     model = CheckSpec if name == "check" else ReflectionSpec
     spec, problems = validate(model, doc, ctx.path, what=f"a {name} block")
     for problem in problems:
@@ -282,7 +285,7 @@ def _add_block(ctx: _Context, name: str, token: Token) -> str:
     if spec is None:
         return ""
     block_id = spec.id or f"{name}-{number}"
-    _claim_id(ctx, block_id, line)
+    _claim_id(ctx, name, block_id, line)
     block = (
         _build_check(ctx, spec, block_id, line)
         if name == "check"
@@ -292,11 +295,18 @@ def _add_block(ctx: _Context, name: str, token: Token) -> str:
     return f"\x00block{len(ctx.blocks) - 1}\x00\n"
 
 
-def _claim_id(ctx: _Context, block_id: str, line: int) -> None:
-    """Report a check or reflection id used twice in one page."""
+def _claim_id(ctx: _Context, name: str, block_id: str, line: int) -> None:
+    """Report a check or reflection id used twice in one page, or also used by a heading."""
     first = ctx.block_lines.setdefault(block_id, line)
     if first != line:
         ctx.problem(line, f"duplicate block id '{block_id}': the block on line {first} uses it too")
+    heading = ctx.anchor_lines.get(block_id)
+    if heading is not None:
+        ctx.problem(
+            line,
+            f"the {name} id '{block_id}' is the same as the anchor of the heading on line "
+            f"{heading}; change one of them so links to either land in the right place",
+        )
 
 
 def _build_check(ctx: _Context, spec: Any, block_id: str, line: int) -> Check:
@@ -335,7 +345,7 @@ def _collect(state: StateCore) -> None:
         elif ctx is None:
             continue
         elif token.type == "heading_open" and nested_line is None:
-            _add_heading(ctx, token, tokens[index + 1])
+            _add_heading(ctx, token, tokens[index + 1], line)
         elif token.type == "inline":
             _collect_inline(ctx, token, line)
         elif token.type in ("fence", "code_block") and token.info.strip() not in (
@@ -354,17 +364,17 @@ def _open_callout(ctx: _Context | None, token: Token, line: int) -> None:
     if ctx is not None:
         close = difflib.get_close_matches(kind.lower(), CALLOUTS, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        allowed = ", ".join(CALLOUTS)
-        ctx.problem(line, f"unknown callout kind '{kind}'{hint}; use one of {allowed}")
+        ctx.problem(line, f"unknown callout kind '{kind}'{hint}; use one of {one_of(CALLOUTS)}")
 
 
-def _add_heading(ctx: _Context, token: Token, inline: Token) -> None:
-    """Record a heading's anchor, and level 2-3 headings for the outline."""
+def _add_heading(ctx: _Context, token: Token, inline: Token, line: int) -> None:
+    """Record a heading's anchor and line, and level 2-3 headings for the outline."""
     anchor = token.attrGet("id")
     if not anchor:
         return
     text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
     ctx.anchors.add(str(anchor))
+    ctx.anchor_lines.setdefault(str(anchor), line)
     if token.tag in ("h2", "h3"):
         ctx.headings.append(Heading(int(token.tag[1]), text, str(anchor)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -42,6 +42,11 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 M = TypeVar("M", bound=BaseModel)
 
 
+def one_of(words: Sequence[str]) -> str:
+    """List allowed values as authors read them elsewhere: 'a, b or c'."""
+    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
 def _as_list(value: Any) -> Any:
     """Accept a single value where a list is expected (`audience: mentor`)."""
     return [value] if isinstance(value, str | int) else value
@@ -66,6 +71,7 @@ def _stripped(value: Any) -> Any:
 
 Text = Annotated[str, BeforeValidator(_stripped)]
 RequiredText = Annotated[str, BeforeValidator(_stripped), Field(min_length=1)]
+ScaleLabel = Annotated[str, BeforeValidator(_stripped), Field(min_length=1, max_length=40)]
 
 
 class Model(BaseModel):
@@ -116,6 +122,10 @@ class TemplateField(Model):
     kind: FieldKind = "short"
     choices: Annotated[tuple[RequiredText, ...], BeforeValidator(_as_list)] | None = None
     required: bool = False
+    low: ScaleLabel | None = None
+    """Rating fields: what 1 means ("Not at all nervous")."""
+    high: ScaleLabel | None = None
+    """Rating fields: what 5 means ("Very nervous")."""
 
     @field_validator("name")
     @classmethod
@@ -134,6 +144,17 @@ class TemplateField(Model):
             raise ValueError(
                 f"has choices but its kind is {self.kind}; only choice fields take choices"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _scale(self) -> TemplateField:
+        given = (self.low is not None) + (self.high is not None)
+        if given and self.kind != "rating":
+            raise ValueError(
+                f"has low or high but its kind is {self.kind}; only rating fields take them"
+            )
+        if given == 1:
+            raise ValueError("needs both low and high (what 1 and 5 mean), or neither")
         return self
 
 
@@ -258,6 +279,14 @@ def _choices(ctx: dict[str, Any]) -> str:
     return ctx.get("expected", "").replace("'", "")
 
 
+def _too_long(value: Any, ctx: dict[str, Any]) -> str:
+    """Say how long text may be (pydantic calls it a string or, inside a union, a sequence)."""
+    most = ctx.get("max_length")
+    if not isinstance(value, str):
+        return f"must list at most {most}, got {ctx.get('actual_length')}"
+    return f"must be at most {most} characters, got {len(value)}; keep it short"
+
+
 MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "int_type": lambda v, c: f"must be a whole number, got {_show(v)}",
     "int_parsing": lambda v, c: f"must be a whole number, got {_show(v)}",
@@ -266,6 +295,8 @@ MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "bool_parsing": lambda v, c: f"must be true or false, got {_show(v)}",
     "string_type": lambda v, c: f"must be text, got {_show(v)}",
     "string_too_short": lambda v, c: "must not be empty",
+    "string_too_long": lambda v, c: _too_long(v, c),
+    "too_long": lambda v, c: _too_long(v, c),
     "too_short": lambda v, c: (
         "must not be empty"
         if isinstance(v, str)

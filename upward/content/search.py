@@ -97,8 +97,8 @@ class SearchIndex:
             log.warning("search failed for %r", query, exc_info=True)
             return []
         return [
-            Hit(kind, page_id, title, _marked(snippet), -rank)
-            for page_id, kind, title, snippet, rank in rows
+            Hit(kind, page_id, title, _marked(_best_snippet(body, summary)), -rank)
+            for page_id, kind, title, body, summary, rank in rows
         ]
 
     def close(self) -> None:
@@ -121,7 +121,7 @@ def _get_sql(
 ) -> tuple[str, list[object]]:
     """Build the search statement and its parameters."""
     where = ["pages MATCH ?"]
-    params: list[object] = [_OPEN, _CLOSE, match]
+    params: list[object] = [_OPEN, _CLOSE, _OPEN, _CLOSE, match]
     if not include_drafts:
         where.append("public = 1")
     if audiences is not None:
@@ -135,10 +135,18 @@ def _get_sql(
     params.append(limit)
     # Only fixed SQL fragments are interpolated; every value is a bound parameter.
     sql = (
-        f"SELECT page_id, kind, title, snippet(pages, 2, ?, ?, '…', 24), {_RANK} AS rank "  # noqa: S608
+        "SELECT page_id, kind, title, snippet(pages, 2, ?, ?, '…', 24), "  # noqa: S608
+        f"snippet(pages, 1, ?, ?, '…', 24), {_RANK} AS rank "
         f"FROM pages WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?"
     )
     return sql, params
+
+
+def _best_snippet(body: str, summary: str) -> str:
+    """Prefer the body's snippet; when only the title or summary matched, show the summary."""
+    if _OPEN in body or not summary:
+        return body
+    return summary
 
 
 def _marked(snippet: str) -> str:

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from upward.content import FormField, Page
-from upward.discussions.services import MAX_TITLE_LENGTH, RATING_LABELS
+from upward.discussions.services import MAX_TITLE_LENGTH, get_rating_labels
 
 PREFIX = "f_"
 """Template field names are prefixed so none can clash with the form's own attributes."""
@@ -87,7 +87,7 @@ def make_field(spec: FormField, strict: bool) -> Field:
     if spec.kind == "date":
         return DayField(spec.label, **options)
     if spec.kind == "rating":
-        stars = [SelectChoice(value, label) for value, label in RATING_LABELS.items()]
+        stars = [SelectChoice(value, label) for value, label in get_rating_labels(spec).items()]
         return RadioField(spec.label, choices=stars, coerce=int, **options)
     if spec.kind == "choice":
         choices = [SelectChoice(choice) for choice in spec.choices or ()]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from upward.content import Page
+from upward.content import FormField, Page
 from upward.extensions import db
 from upward.models import TemplateEntry, User
 from upward.models.types import utcnow
@@ -23,6 +23,13 @@ RATING_LABELS = {
     5: "5 · Extremely useful",
 }
 MAX_TITLE_LENGTH = 200
+
+
+def get_rating_labels(field: FormField) -> dict[int, str]:
+    """Return a rating's five choice labels: the field's own ends, else the generic scale."""
+    if not (field.low and field.high):
+        return RATING_LABELS
+    return {1: f"1 · {field.low}", 2: "2", 3: "3", 4: "4", 5: f"5 · {field.high}"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,17 +180,18 @@ def get_answers(entry: TemplateEntry, template: Page | None) -> list[Answer]:
             for name, value in entry.values.items()
         ]
     return [
-        Answer(f.name, f.label, f.kind, format_value(f.kind, entry.values.get(f.name)))
+        Answer(f.name, f.label, f.kind, format_value(f.kind, entry.values.get(f.name), f))
         for f in template.fields
     ]
 
 
-def format_value(kind: str, value: Any) -> str:
-    """Return a stored value as people read it ('' when empty)."""
+def format_value(kind: str, value: Any, field: FormField | None = None) -> str:
+    """Return a stored value as people read it ('' when empty), in the field's rating labels."""
     if value is None or value == "":
         return ""
     if kind == "rating":
-        return f"{RATING_LABELS.get(int(value), value)} (out of 5)"
+        labels = get_rating_labels(field) if field else RATING_LABELS
+        return f"{labels.get(int(value), value)} (out of 5)"
     if kind == "date":
         try:
             day = date.fromisoformat(value)
