@@ -7,6 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
+from tests.conftest import csrf_token
 from upward.extensions import db
 from upward.models import Completion
 
@@ -80,9 +81,8 @@ def test_double_click_records_one_completion(client, user):
 
 
 def test_concurrent_completions_record_one(app, user, client):
-    token_page = client.get("/pathways/mentoring/steps/sbi").get_data(as_text=True)
+    token = csrf_token(client, "/pathways/mentoring/steps/sbi")
     session_cookie = client.get_cookie("session").value
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', token_page).group(1)
     statuses: list[int] = []
 
     def post() -> None:

@@ -28,5 +28,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+# Checks the token of every POST before any view runs, so a button needs no form class.
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

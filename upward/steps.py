@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from upward.content import Check, Page, Reflection
 from upward.database import upsert
@@ -24,26 +24,31 @@ class InvalidAnswer(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class StepActivity:
-    """A person's answers and notes on one step."""
+    """A person's answers and notes on one step, keyed by block id."""
 
-    answers: dict[str, CheckAnswer]
-    notes: dict[str, ReflectionNote]
+    answers: dict[str, Row]
+    """Check id to (check_id, choice)."""
+    notes: dict[str, Row]
+    """Prompt id to (prompt_id, text, updated_at)."""
+
+
+# Built once: every step page runs both.
+ANSWERS = select(CheckAnswer.check_id, CheckAnswer.choice).where(
+    CheckAnswer.user_id == bindparam("user_id"), CheckAnswer.step_id == bindparam("step_id")
+)
+NOTES = select(ReflectionNote.prompt_id, ReflectionNote.text, ReflectionNote.updated_at).where(
+    ReflectionNote.user_id == bindparam("user_id"), ReflectionNote.step_id == bindparam("step_id")
+)
 
 
 def get_activity(user_id: int | None, step_id: str) -> StepActivity:
     """Return a person's answers and notes on a step (two small queries)."""
     if user_id is None:
         return StepActivity({}, {})
-    answers = db.session.scalars(
-        select(CheckAnswer).where(CheckAnswer.user_id == user_id, CheckAnswer.step_id == step_id)
-    )
-    notes = db.session.scalars(
-        select(ReflectionNote).where(
-            ReflectionNote.user_id == user_id, ReflectionNote.step_id == step_id
-        )
-    )
+    params = {"user_id": user_id, "step_id": step_id}
     return StepActivity(
-        answers={a.check_id: a for a in answers}, notes={n.prompt_id: n for n in notes}
+        answers={row.check_id: row for row in db.session.execute(ANSWERS, params)},
+        notes={row.prompt_id: row for row in db.session.execute(NOTES, params)},
     )
 
 
@@ -102,15 +107,17 @@ def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> None:
     db.session.commit()
 
 
-def get_notes(user_id: int) -> list[ReflectionNote]:
-    """Return all of a person's reflection notes, newest first."""
-    return list(
-        db.session.scalars(
-            select(ReflectionNote)
-            .where(ReflectionNote.user_id == user_id)
-            .order_by(ReflectionNote.updated_at.desc())
-        )
-    )
+ALL_NOTES = (
+    select(ReflectionNote.step_id, ReflectionNote.prompt_id, ReflectionNote.text)
+    .add_columns(ReflectionNote.updated_at)
+    .where(ReflectionNote.user_id == bindparam("user_id"))
+    .order_by(ReflectionNote.updated_at.desc())
+)
+
+
+def get_notes(user_id: int) -> list[Row]:
+    """Return all of a person's reflection notes (step, prompt, text, date), newest first."""
+    return list(db.session.execute(ALL_NOTES, {"user_id": user_id}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import bindparam, select
 
 from upward.extensions import csrf, db, limiter, login_manager
 from upward.models import User
@@ -24,13 +25,17 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
 
 
+# Built once: it runs on every request of a signed-in person.
+USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """Return the user whose session id (user id and session version) is still valid."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(USER_BY_ID, {"user_id": int(user_id)})
     if user is None or user.session_version != int(version):
         return None
     return user

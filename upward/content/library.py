@@ -136,6 +136,11 @@ class Library:
         pathways = (self.pathways[p] for p in self.by_step.get(step_id, ()))
         return [p for p in pathways if include_drafts or not p.draft]
 
+    def linked(self, ids: Iterable[str], kind: str, include_drafts: bool = False) -> list[Page]:
+        """Return the pages of one kind among these ids, in order (a step's resources, say)."""
+        pages = (self.pages.get(page_id) for page_id in ids)
+        return [p for p in pages if p and p.kind == kind and (include_drafts or not p.draft)]
+
     def templates(self, include_drafts: bool = False) -> list[Page]:
         """Return templates sorted by title."""
         return self._of_kind("template", include_drafts)

@@ -27,10 +27,6 @@ MAX_LENGTHS = {"short": 500, "long": 20_000}
 MAX_RADIO_CHOICES = 5
 
 
-class ButtonForm(FlaskForm):
-    """A POST button with CSRF protection and nothing else."""
-
-
 class DayField(DateField):
     """A date field whose parse error says what to type."""
 

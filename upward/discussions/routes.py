@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from upward.content import Page
 from upward.discussions import services
-from upward.discussions.forms import ButtonForm, EntryForm, build_entry_form
+from upward.discussions.forms import EntryForm, build_entry_form
+from upward.forms import ButtonForm
 from upward.library import get_library
 from upward.models import TemplateEntry
 from upward.pairs import can_manage_pairs, get_partners

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired
 
 from upward.steps import MAX_NOTE_LENGTH
-
-
-class ButtonForm(FlaskForm):
-    """A POST button with CSRF protection and nothing else."""
-
-
-class StepActionForm(FlaskForm):
-    """Mark complete / undo: remembers which pathway the person was following."""
-
-    pathway = HiddenField()
 
 
 class CheckForm(FlaskForm):

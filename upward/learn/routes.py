@@ -8,7 +8,9 @@ from flask_login import current_user, login_required
 
 from upward import progress, steps
 from upward.content import Page, Pathway
-from upward.learn.forms import ButtonForm, CheckForm, NoteForm, StepActionForm
+from upward.discussions.services import list_entries
+from upward.forms import ButtonForm
+from upward.learn.forms import CheckForm, NoteForm
 from upward.library import get_last_updated, get_library
 
 bp = Blueprint("learn", __name__)
@@ -53,8 +55,6 @@ def home() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     """Show the person's pathways (their role's first), notes and filled-in templates."""
-    from upward.discussions.services import list_entries
-
     library = get_library()
     completions = progress.get_completions(current_user.id)
     tracks = progress.get_all_progress(
@@ -79,7 +79,7 @@ def pathway(pathway_id: str) -> ResponseReturnValue:
         progress.get_completions(current_user_id()),
         include_drafts=sees_drafts(),
     )
-    return render_template("learn/pathway.html", progress=state, form=ButtonForm())
+    return render_template("learn/pathway.html", progress=state)
 
 
 @bp.route("/pathways/<pathway_id>/reset", methods=["GET", "POST"])
@@ -135,8 +135,8 @@ def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
         updated_since=completion is not None and completion.version != page.version,
         last_updated=get_last_updated(page.id),
         activity=steps.get_activity(user_id, page.id),
-        action_form=StepActionForm(pathway=path.id if path else ""),
-        library=library,
+        templates=library.linked(page.templates, "template", sees_drafts()),
+        resources=library.linked(page.resources, "resource", sees_drafts()),
     )
 
 
@@ -154,8 +154,6 @@ def back_to_step(page: Page) -> ResponseReturnValue:
 def complete(step_id: str) -> ResponseReturnValue:
     """Mark a step complete and go on to the next step of the pathway."""
     page = get_step(step_id)
-    if not StepActionForm().validate_on_submit():
-        abort(400)
     progress.complete_step(current_user.id, page)
     path = get_library().pathway(request.form.get("pathway", ""))
     if path is None or page.id not in path.step_ids:
@@ -177,8 +175,6 @@ def complete(step_id: str) -> ResponseReturnValue:
 def uncomplete(step_id: str) -> ResponseReturnValue:
     """Undo a completion."""
     page = get_step(step_id)
-    if not StepActionForm().validate_on_submit():
-        abort(400)
     progress.uncomplete_step(current_user.id, page.id)
     flash("Marked as not done.", "info")
     return back_to_step(page)
@@ -198,7 +194,7 @@ def changes(step_id: str) -> ResponseReturnValue:
         page=page,
         diff=diff,
         completion=completion,
-        form=StepActionForm(pathway=request.args.get("pathway", "")),
+        pathway_id=request.args.get("pathway", ""),
     )
 
 
@@ -207,8 +203,6 @@ def changes(step_id: str) -> ResponseReturnValue:
 def acknowledge(step_id: str) -> ResponseReturnValue:
     """Mark the changes to a completed step as read."""
     page = get_step(step_id)
-    if not StepActionForm().validate_on_submit():
-        abort(400)
     progress.acknowledge_update(current_user.id, page)
     return back_to_step(page)
 

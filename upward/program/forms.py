@@ -12,7 +12,3 @@ class PairForm(FlaskForm):
     executive = SelectField(
         "Executive mentee", coerce=int, validators=[InputRequired("Choose an executive mentee.")]
     )
-
-
-class ButtonForm(FlaskForm):
-    """A POST button with CSRF protection and nothing else."""

@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from upward import pairs
+from upward.forms import ButtonForm
 from upward.models import User
-from upward.program.forms import ButtonForm, PairForm
+from upward.program.forms import PairForm
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 
