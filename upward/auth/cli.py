@@ -47,20 +47,22 @@ def create_admin(email: str, name: str, role: str, password: str) -> None:
 @click.argument("email")
 def grant_author(email: str) -> None:
     """Give a person the author role: they see drafts and the authors' page."""
-    user = find_user(email)
-    user.is_author = True
-    db.session.commit()
-    click.echo(f"{user.email} is now an author.")
+    set_author(email, True)
 
 
 @users_cli.command("revoke-author")
 @click.argument("email")
 def revoke_author(email: str) -> None:
     """Take the author role away from a person."""
+    set_author(email, False)
+
+
+def set_author(email: str, is_author: bool) -> None:
+    """Give or take the author role and say so."""
     user = find_user(email)
-    user.is_author = False
+    user.is_author = is_author
     db.session.commit()
-    click.echo(f"{user.email} is no longer an author.")
+    click.echo(f"{user.email} is {'now' if is_author else 'no longer'} an author.")
 
 
 @users_cli.command("list")

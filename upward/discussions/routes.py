@@ -13,21 +13,14 @@ from upward.forms import ButtonForm
 from upward.library import get_library
 from upward.models import TemplateEntry
 from upward.pairs import can_manage_pairs, get_partners
+from upward.viewer import get_visible_page, sees_drafts
 
 bp = Blueprint("discussions", __name__)
 
 
-def sees_drafts() -> bool:
-    """Tell whether the current person may see draft content (authors only)."""
-    return current_user.is_authenticated and current_user.is_author
-
-
 def get_template(template_id: str) -> Page:
     """Return a template the current person may see, or 404."""
-    page = get_library().page(template_id)
-    if page is None or page.kind != "template" or (page.draft and not sees_drafts()):
-        abort(404)
-    return page
+    return get_visible_page(template_id, "template")
 
 
 def find_template(entry: TemplateEntry) -> Page | None:

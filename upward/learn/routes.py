@@ -12,18 +12,9 @@ from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
 from upward.learn.forms import CheckForm, NoteForm
 from upward.library import get_last_updated, get_library
+from upward.viewer import current_user_id, get_visible_page, sees_drafts
 
 bp = Blueprint("learn", __name__)
-
-
-def sees_drafts() -> bool:
-    """Tell whether the current person may see draft content (authors only)."""
-    return current_user.is_authenticated and current_user.is_author
-
-
-def current_user_id() -> int | None:
-    """Return the signed-in person's id, or None."""
-    return current_user.id if current_user.is_authenticated else None
 
 
 def get_pathway(pathway_id: str) -> Pathway:
@@ -36,10 +27,7 @@ def get_pathway(pathway_id: str) -> Pathway:
 
 def get_step(step_id: str) -> Page:
     """Return a step the current person may see, or 404."""
-    page = get_library().page(step_id)
-    if page is None or page.kind != "step" or (page.draft and not sees_drafts()):
-        abort(404)
-    return page
+    return get_visible_page(step_id, "step")
 
 
 @bp.get("/")

@@ -12,6 +12,7 @@ from upward.library import get_library
 from upward.resources import services
 from upward.resources.forms import BookmarkForm, RatingForm, ResourceFilterForm
 from upward.security import is_safe_redirect
+from upward.viewer import current_user_id, get_visible_page, sees_drafts
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
 
@@ -22,22 +23,9 @@ def add_labels(state: BlueprintSetupState) -> None:
     state.app.jinja_env.globals.update(THEMES=services.THEMES, FORMATS=services.FORMATS)
 
 
-def sees_drafts() -> bool:
-    """Tell whether the current person may see draft content (authors only)."""
-    return current_user.is_authenticated and current_user.is_author
-
-
-def current_user_id() -> int | None:
-    """Return the signed-in person's id, or None."""
-    return current_user.id if current_user.is_authenticated else None
-
-
 def get_resource(resource_id: str) -> Page:
     """Return a resource the current person may see, or 404."""
-    page = get_library().page(resource_id)
-    if page is None or page.kind != "resource" or (page.draft and not sees_drafts()):
-        abort(404)
-    return page
+    return get_visible_page(resource_id, "resource")
 
 
 def read_filters(form: ResourceFilterForm) -> services.Filters:

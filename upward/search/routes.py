@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from upward.library import get_library
 from upward.search import services
 from upward.search.forms import SearchForm
+from upward.viewer import sees_drafts
 
 bp = Blueprint("search", __name__)
 
@@ -26,6 +26,6 @@ def index() -> ResponseReturnValue:
             get_library(),
             query,
             audience=audience,
-            include_drafts=current_user.is_authenticated and current_user.is_author,
+            include_drafts=sees_drafts(),
         )
     return render_template("search/index.html", form=form, query=query, results=results)
