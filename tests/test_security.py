@@ -295,3 +295,15 @@ def test_rate_limits_are_shared_through_redis_across_workers(tmp_path):
     first.close()
     second.close()
     redis.Redis.from_url(url).flushdb()
+
+
+def test_sessions_have_an_absolute_lifetime(client, auth):
+    auth.register()
+    auth.logout()
+    response = auth.login(remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = next(c for c in cookies if c.startswith("remember_token="))
+    assert "Max-Age=2592000" in remember or "Expires=" in remember
+    client.get("/dashboard")
+    again = client.get("/dashboard")
+    assert not any(c.startswith("session=") for c in again.headers.getlist("Set-Cookie"))

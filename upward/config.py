@@ -65,7 +65,11 @@ def get_config(instance_path: str) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": https,
+        # Sessions end 14 days after login however busy they are (an absolute lifetime), and
+        # the cookie is only re-sent when the session changes, not on every response.
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         # The token is bound to the session, which is renewed at every login; a time limit
         # would only break a lesson page left open over lunch.
         "WTF_CSRF_TIME_LIMIT": None,
