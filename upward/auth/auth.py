@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import bindparam, select
 
 from upward.extensions import csrf, db, limiter, login_manager
@@ -27,6 +27,12 @@ def init_app(app: Flask) -> None:
 
 # Built once: it runs on every request of a signed-in person.
 USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
+@limiter.request_filter
+def is_not_limited() -> bool:
+    """Skip the limiter for everything but POSTs: every limit is on a form submission."""
+    return request.method != "POST"
 
 
 @login_manager.user_loader
