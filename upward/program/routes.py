@@ -1,16 +1,18 @@
-"""Program lead pages: who is paired with whom."""
+"""Program lead pages: who is paired with whom, and how the program is going."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from upward import pairs
 from upward.forms import ButtonForm
+from upward.library import get_library
 from upward.models import User
 from upward.program.forms import PairForm
+from upward.program.report import get_report, to_csv
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 
@@ -65,3 +67,20 @@ def remove_pair(pair_id: int) -> ResponseReturnValue:
         abort(404)
     flash("Pair removed.", "info")
     return redirect(url_for("program.list_pairs"))
+
+
+@bp.get("/report")
+def report() -> ResponseReturnValue:
+    """Show pathway uptake and each pair's activity, quiet pairs first."""
+    return render_template("program/report.html", report=get_report(get_library()))
+
+
+@bp.get("/report.csv")
+def report_csv() -> ResponseReturnValue:
+    """Download the pairs of the report as CSV."""
+    body = to_csv(get_report(get_library()))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="upward-pairs.csv"'},
+    )
