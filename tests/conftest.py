@@ -51,6 +51,9 @@ def build_app(tmp_path: Path, **overrides: object) -> Iterator[Flask]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+    # The app recorded no step versions at start (there were no tables): record them now,
+    # as the next load would in production after `flask db upgrade`.
+    app.extensions["upward.versions"].record(app.extensions["upward.library"].library)
     yield app
     with app.app_context():
         db.session.remove()

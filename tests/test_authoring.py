@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.conftest import SITE, AuthActions, build_app
 from upward.extensions import db
-from upward.library import content_cli, get_store
-from upward.models import CheckAnswer, Completion, ReflectionNote, User
+from upward.models import CheckAnswer, Completion, ReflectionNote, StepVersion, User
+from upward.publishing import get_store
+from upward.publishing.cli import content_cli
 
 STEP = "/pathways/mentoring/steps/sbi"
 
@@ -247,3 +248,30 @@ def test_create_admin_cli(app):
     with app.app_context():
         admin = db.session.scalar(select(User))
         assert admin.is_admin and admin.is_author and admin.role == "program"
+
+
+def test_versions_are_recorded_when_the_library_loads_not_when_it_is_read(live):
+    app, client, auth, site = live
+    complete_sbi(auth)
+    edit(site / "content/mentor/two.md", "and its **impact**.", "and its **impact** today.")
+    assert reload(app)
+    with app.app_context():
+        versions = db.session.scalar(
+            select(func.count()).select_from(StepVersion).where(StepVersion.step_id == "sbi")
+        )
+    assert versions == 2  # recorded by the load, before anyone asked for a page
+    writes: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith("SELECT"):
+            writes.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for url in ("/", "/dashboard", "/pathways/mentoring", STEP, "/steps/sbi/changes"):
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert writes == []

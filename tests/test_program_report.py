@@ -8,9 +8,9 @@ import pytest
 
 from tests.test_discussions import fill_in, pair, person
 from tests.test_queries import count_queries
-from upward.library import get_library
 from upward.models.types import utcnow
 from upward.program.report import get_report, to_csv
+from upward.publishing import get_library
 
 SECRET = "I still think the CEO's townhall was a disaster"
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import ROOT, build_app
 from upward.content import Check, Reflection, check_library
-from upward.library import get_library
+from upward.publishing import get_library
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,15 @@ from typing import Any
 
 from flask import Flask
 
-from upward.config import ROOT, get_config
+from upward.config import ROOT, SettingsError, get_config
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create and configure the Upward application."""
+    """Create and configure the Upward application.
+
+    Settings come from the environment, or, for tests, from `test_config` alone (over the
+    defaults), so a developer's own UPWARD_* variables never leak into a test.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -20,9 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(get_config(app.instance_path))
-    if test_config is not None:
-        app.config.from_mapping(test_config)
+    app.config.from_mapping(load_config(app.instance_path, test_config))
 
     if app.config["UPWARD_PROXIES"]:
         # Behind a load balancer: trust that many proxies for the client address and scheme.
@@ -31,12 +33,45 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["UPWARD_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from upward import database, library, security, views
+    from upward import database, errors, publishing, security, templating
     from upward.auth import auth
 
     database.init_app(app)
     security.init_app(app)
     auth.init_app(app)
-    library.init_app(app)
-    views.init_app(app)
+    publishing.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
     return app
+
+
+def load_config(instance_path: str, test_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return the settings from the environment, or the defaults replaced by test_config."""
+    try:
+        if test_config is None:
+            return get_config(instance_path)
+        config = get_config(instance_path, {}, secret_key=test_config.get("SECRET_KEY"))
+    except SettingsError as error:
+        lines = "\n".join(f"  {problem}" for problem in error.problems)
+        raise SystemExit(f"Upward cannot start: some settings are wrong:\n{lines}") from None
+    return {**config, **test_config}
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every feature's pages."""
+    from upward.auth.routes import bp as auth
+    from upward.authors.routes import bp as authors
+    from upward.discussions.routes import bp as discussions
+    from upward.learn.routes import bp as learn
+    from upward.program.routes import bp as program
+    from upward.resources.routes import bp as resources
+    from upward.search.routes import bp as search
+
+    app.register_blueprint(auth)
+    app.register_blueprint(learn)
+    app.register_blueprint(discussions)
+    app.register_blueprint(resources)
+    app.register_blueprint(search)
+    app.register_blueprint(program)
+    app.register_blueprint(authors)

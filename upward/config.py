@@ -1,31 +1,96 @@
-"""Settings, read from the environment; every one is documented in the README."""
+"""Settings: one schema for every environment variable (each is documented in the README).
+
+A bad value stops the start with every problem named at once; an UPWARD_* variable the schema
+does not know is warned about, since it is most likely a typo.
+"""
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "UPWARD_"
+
+log = logging.getLogger(__name__)
 
 
-def get_database_url(instance_path: str) -> str:
-    """Return the SQLAlchemy URL from DATABASE_URL, defaulting to SQLite under instance/."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{Path(instance_path) / 'upward.db'}"
-    # Hosting platforms hand out postgres:// URLs; we ship the psycopg 3 driver.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+class Settings(BaseModel):
+    """The environment variables Upward reads, with their types, bounds and defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+
+    DATABASE_URL: str = ""
+    """SQLAlchemy URL; empty means SQLite under the instance folder."""
+    REDIS_URL: str = ""
+    """Rate-limit storage shared by every worker; empty keeps the counts in memory."""
+    UPWARD_CONTENT_DIR: Path = ROOT / "content"
+    UPWARD_PATHWAYS_DIR: Path = ROOT / "pathways"
+    UPWARD_SECRET_KEY: str = ""
+    UPWARD_WATCH: bool = True
+    UPWARD_HTTPS: bool = False
+    UPWARD_PROXIES: int = Field(default=0, ge=0, le=10)
+    UPWARD_RATELIMIT: bool = True
+    UPWARD_ARGON2_MEMORY_KIB: int = Field(default=19456, ge=8)
+    UPWARD_ARGON2_TIME_COST: int = Field(default=2, ge=1)
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def use_psycopg(cls, url: str) -> str:
+        """Point postgres:// URLs (as hosting platforms hand them out) at the psycopg 3 driver."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
 
 
-def get_secret_key(instance_path: str) -> str:
+class SettingsError(ValueError):
+    """Some settings have bad values; `problems` names every one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Validate the environment against the schema, reporting every bad value at once."""
+    known = Settings.model_fields.keys()
+    values = {name: environ[name].strip() for name in known if environ.get(name, "").strip()}
+    warn_unknown(environ)
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        raise SettingsError([describe(problem, values) for problem in error.errors()]) from None
+
+
+def describe(problem: Any, values: Mapping[str, str]) -> str:
+    """Return one bad setting as 'NAME=value: what is wrong'."""
+    name = str(problem["loc"][0])
+    return f"{name}={values.get(name, '')!r}: {problem['msg']}"
+
+
+def warn_unknown(environ: Mapping[str, str]) -> list[str]:
+    """Log (and return) the UPWARD_* names the schema does not know, with a likely meaning."""
+    known = [name for name in Settings.model_fields if name.startswith(PREFIX)]
+    unknown = sorted(name for name in environ if name.startswith(PREFIX) and name not in known)
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        log.warning("unknown setting %s is ignored%s", name, hint)
+    return unknown
+
+
+def get_secret_key(settings: Settings, instance_path: str) -> str:
     """Return UPWARD_SECRET_KEY, or a key generated once and kept in the instance folder."""
-    key = os.environ.get("UPWARD_SECRET_KEY")
-    if key:
-        return key
+    if settings.UPWARD_SECRET_KEY:
+        return settings.UPWARD_SECRET_KEY
     # Workers on one machine must agree on the key, so it lives in a file, not in memory.
     path = Path(instance_path) / "secret_key"
     if not path.exists():
@@ -34,30 +99,25 @@ def get_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def is_true(name: str, default: bool = False) -> bool:
-    """Read a boolean environment variable (1/true/yes/on)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def get_config(instance_path: str) -> dict[str, object]:
-    """Build the configuration mapping for create_app()."""
-    https = is_true("UPWARD_HTTPS")
-    redis_url = os.environ.get("REDIS_URL", "").strip()
+def get_config(
+    instance_path: str, environ: Mapping[str, str] | None = None, *, secret_key: str | None = None
+) -> dict[str, object]:
+    """Build the Flask configuration from the environment (os.environ unless given)."""
+    settings = load_settings(os.environ if environ is None else environ)
+    https = settings.UPWARD_HTTPS
     return {
-        "SECRET_KEY": get_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": get_database_url(instance_path),
-        "UPWARD_CONTENT_DIR": os.environ.get("UPWARD_CONTENT_DIR", str(ROOT / "content")),
-        "UPWARD_PATHWAYS_DIR": os.environ.get("UPWARD_PATHWAYS_DIR", str(ROOT / "pathways")),
-        "UPWARD_WATCH": is_true("UPWARD_WATCH", default=True),
+        "SECRET_KEY": secret_key or get_secret_key(settings, instance_path),
+        "SQLALCHEMY_DATABASE_URI": settings.DATABASE_URL
+        or f"sqlite:///{Path(instance_path) / 'upward.db'}",
+        "UPWARD_CONTENT_DIR": str(settings.UPWARD_CONTENT_DIR),
+        "UPWARD_PATHWAYS_DIR": str(settings.UPWARD_PATHWAYS_DIR),
+        "UPWARD_WATCH": settings.UPWARD_WATCH,
         "UPWARD_HTTPS": https,
-        "UPWARD_PROXIES": int(os.environ.get("UPWARD_PROXIES", 0)),
-        "UPWARD_ARGON2_MEMORY_KIB": int(os.environ.get("UPWARD_ARGON2_MEMORY_KIB", 19456)),
-        "UPWARD_ARGON2_TIME_COST": int(os.environ.get("UPWARD_ARGON2_TIME_COST", 2)),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_ENABLED": is_true("UPWARD_RATELIMIT", default=True),
+        "UPWARD_PROXIES": settings.UPWARD_PROXIES,
+        "UPWARD_ARGON2_MEMORY_KIB": settings.UPWARD_ARGON2_MEMORY_KIB,
+        "UPWARD_ARGON2_TIME_COST": settings.UPWARD_ARGON2_TIME_COST,
+        "RATELIMIT_STORAGE_URI": settings.REDIS_URL or "memory://",
+        "RATELIMIT_ENABLED": settings.UPWARD_RATELIMIT,
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

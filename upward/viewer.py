@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from upward.content import Page
-from upward.library import get_library
+from upward.publishing import get_library
 
 
 def sees_drafts() -> bool:

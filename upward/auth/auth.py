@@ -1,4 +1,4 @@
-"""Wire accounts into the app: Flask-Login, CSRF, rate limits and the blueprint."""
+"""Wire accounts into the app: Flask-Login, CSRF, rate limits and `flask users`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from upward.models import User
 
 
 def init_app(app: Flask) -> None:
-    """Bind the auth extensions and register the blueprint."""
+    """Bind the auth extensions and add the `flask users` commands."""
     from upward.auth.cli import users_cli
-    from upward.auth.routes import bp
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -21,7 +20,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
-    app.register_blueprint(bp)
     app.cli.add_command(users_cli)
 
 

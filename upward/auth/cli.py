@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from upward.auth import services
 from upward.extensions import db
-from upward.models import ROLES, User
+from upward.models import User
 from upward.security import MIN_PASSWORD_LENGTH, is_common_password
+from upward.vocabulary import ROLES
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
 

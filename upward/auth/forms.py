@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from upward.security import MIN_PASSWORD_LENGTH, is_common_password
+from upward.vocabulary import ROLE_BLURBS, ROLES
 
 
 def strip(value: str | None) -> str | None:
@@ -16,9 +17,7 @@ def strip(value: str | None) -> str | None:
 
 
 ROLE_CHOICES = [
-    SelectChoice("mentor", "Mentor: I'm the junior colleague sharing what I know"),
-    SelectChoice("executive", "Executive mentee: I'm the senior leader learning"),
-    SelectChoice("program", "Program lead: I run the program"),
+    SelectChoice(role, f"{label}: {ROLE_BLURBS[role]}") for role, label in ROLES.items()
 ]
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from upward.library import get_library, get_store
+from upward.publishing import get_library, get_store
 
 bp = Blueprint("authors", __name__, url_prefix="/authors")
 

@@ -10,9 +10,9 @@ from upward.content import Page
 from upward.discussions import services
 from upward.discussions.forms import EntryForm, build_entry_form
 from upward.forms import ButtonForm
-from upward.library import get_library
 from upward.models import TemplateEntry
 from upward.pairs import can_manage_pairs, get_partners
+from upward.publishing import get_library
 from upward.viewer import get_visible_page, sees_drafts
 
 bp = Blueprint("discussions", __name__)

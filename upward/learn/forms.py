@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired
 
-from upward.steps import MAX_NOTE_LENGTH
+from upward.learn.steps import MAX_NOTE_LENGTH
 
 
 class CheckForm(FlaskForm):

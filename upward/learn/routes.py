@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from upward import progress, steps
+from upward import progress
 from upward.content import Page, Pathway
 from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
+from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
-from upward.library import get_last_updated, get_library
+from upward.publishing import get_last_updated, get_library
 from upward.viewer import current_user_id, get_visible_page, sees_drafts
 
 bp = Blueprint("learn", __name__)

@@ -4,10 +4,9 @@ from upward.models.learning import CheckAnswer, Completion, ReflectionNote, Step
 from upward.models.pairs import Pair
 from upward.models.resources import Bookmark, Rating
 from upward.models.templates import TemplateEntry
-from upward.models.user import ROLES, User
+from upward.models.user import User
 
 __all__ = [
-    "ROLES",
     "Bookmark",
     "CheckAnswer",
     "Completion",

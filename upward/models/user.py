@@ -10,12 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from upward.extensions import db
 from upward.models.types import UTCDateTime, utcnow
-
-ROLES = {
-    "mentor": "Mentor",
-    "executive": "Executive mentee",
-    "program": "Program lead",
-}
+from upward.vocabulary import ROLES
 
 
 class User(UserMixin, db.Model):

@@ -9,10 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from upward import pairs
 from upward.forms import ButtonForm
-from upward.library import get_library
 from upward.models import User
 from upward.program.forms import PairForm
 from upward.program.report import get_report, to_csv
+from upward.publishing import get_library
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 

@@ -7,18 +7,11 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from upward.resources.services import FORMATS, SORTS, THEMES
-from upward.views import AUDIENCES
+from upward.forms import AUDIENCE_LABELS, options
+from upward.resources.services import SORTS
+from upward.vocabulary import FORMATS, THEMES
 
 STARS = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
-
-
-def options(anything: str, labels: dict[str, str]) -> list[SelectChoice]:
-    """Return select options: 'any' first (an empty value), then each label."""
-    return [SelectChoice("", anything), *(SelectChoice(k, v) for k, v in labels.items())]
-
-
-AUDIENCE_LABELS = {k: v for k, v in AUDIENCES.items() if k != "all"}
 
 
 class ResourceFilterForm(FlaskForm):

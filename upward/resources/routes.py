@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from upward.content import Page
-from upward.library import get_library
+from upward.publishing import get_library
 from upward.resources import services
 from upward.resources.forms import BookmarkForm, RatingForm, ResourceFilterForm
 from upward.security import is_safe_redirect
 from upward.viewer import current_user_id, get_visible_page, sees_drafts
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
-
-
-@bp.record_once
-def add_labels(state: BlueprintSetupState) -> None:
-    """Give every template (macros too) the human names of themes and formats."""
-    state.app.jinja_env.globals.update(THEMES=services.THEMES, FORMATS=services.FORMATS)
 
 
 def get_resource(resource_id: str) -> Page:

@@ -13,26 +13,6 @@ from upward.extensions import db
 from upward.models import Bookmark, Rating
 from upward.models.types import utcnow
 
-THEMES = {
-    "new-technology": "New technology",
-    "marketing-social-media": "Marketing and social media",
-    "workplace-culture": "Workplace culture",
-    "diversity-inclusion": "Diversity and inclusion",
-    "feedback-skills": "Feedback skills",
-    "psychological-safety": "Psychological safety",
-    "leadership": "Leadership",
-    "program-design": "Program design",
-}
-FORMATS = {
-    "article": "Article",
-    "book": "Book",
-    "talk": "Talk",
-    "video": "Video",
-    "podcast": "Podcast",
-    "tool": "Tool",
-    "research": "Research",
-    "guide": "Guide",
-}
 SORTS = {
     "title": "Title",
     "newest": "Newest",

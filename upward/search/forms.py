@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length
 
-from upward.resources.forms import AUDIENCE_LABELS, options
+from upward.forms import AUDIENCE_LABELS, options
 
 MAX_QUERY_LENGTH = 200
 

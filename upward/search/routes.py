@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from upward.library import get_library
+from upward.publishing import get_library
 from upward.search import services
 from upward.search.forms import SearchForm
 from upward.viewer import sees_drafts

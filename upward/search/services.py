@@ -5,17 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from flask import url_for
-
 from upward.content import Hit, Library
+from upward.publishing import URLS
+from upward.vocabulary import KINDS
 
 MAX_RESULTS = 50
-KIND_LABELS = {"step": "Step", "template": "Template", "resource": "Resource"}
-KIND_ENDPOINTS = {
-    "step": ("learn.step_anywhere", "step_id"),
-    "template": ("discussions.template", "template_id"),
-    "resource": ("resources.detail", "resource_id"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +40,8 @@ def search(
         limit=MAX_RESULTS,
     )
     items = tuple(
-        Result(hit, KIND_LABELS.get(hit.kind, hit.kind), get_url(hit))
+        Result(hit, KINDS[hit.kind], URLS.page_url(hit.kind, hit.id))
         for hit in hits
-        if hit.kind in KIND_ENDPOINTS
+        if hit.kind in KINDS
     )
     return Results(items, dict(Counter(item.hit.kind for item in items)))
-
-
-def get_url(hit: Hit) -> str:
-    """Return the address of the page a hit is about."""
-    endpoint, arg = KIND_ENDPOINTS[hit.kind]
-    return url_for(endpoint, **{arg: hit.id})
