@@ -74,6 +74,7 @@ def split_front_matter(text: str) -> SplitText:
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document; raise YamlError at the file line YAML reports."""
+    _refuse_aliases(text, first_line)
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -89,6 +90,26 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     if node is not None:
         _walk(node, (), first_line - 1, lines, duplicates)
     return YamlDoc(data, lines, first_line, tuple(duplicates))
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    """Refuse YAML aliases (`*name`): nested ones expand a few hundred bytes into gigabytes.
+
+    Content never needs them (write the value out), so one is an error wherever it appears.
+    """
+    if "&" not in text or "*" not in text:
+        return  # an alias needs an anchor; without one YAML reports the undefined alias itself
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = first_line + (event.start_mark.line if event.start_mark else 0)
+                raise YamlError(
+                    line,
+                    f"YAML aliases (*{event.anchor}) are not allowed in content: "
+                    "write the value out in full",
+                )
+    except yaml.YAMLError:
+        return  # not valid YAML: the parse that follows reports it with its line
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, text: str, first_line: int) -> YamlError:

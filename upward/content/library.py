@@ -198,9 +198,14 @@ def build_library(
     *,
     content_name: str = "content",
     with_index: bool = True,
+    scan_problems: Iterable[Problem] = (),
 ) -> tuple[Library | None, list[Problem]]:
-    """Check parsed files together; return the library (None if there are errors) and problems."""
-    problems = [p for source in pages.values() for p in source.problems]
+    """Check parsed files together; return the library (None if there are errors) and problems.
+
+    `scan_problems` are those found while listing the folders (links that leave them).
+    """
+    problems = list(scan_problems)
+    problems += [p for source in pages.values() for p in source.problems]
     problems += [p for source in manifests.values() for p in source.problems]
     problems += get_problems(pages, manifests, files, content_name)
     problems.sort(key=lambda p: (p.path, p.line, p.message))
@@ -382,11 +387,12 @@ def _search_rows(library: Library) -> list[SearchRow]:
 
 
 def read_sources(
-    content_dir: Path, pathways_dir: Path, urls: UrlScheme
+    content_dir: Path, pathways_dir: Path, urls: UrlScheme, scan_problems: list[Problem]
 ) -> tuple[dict[str, PageSource], dict[str, ManifestSource], frozenset[str]]:
-    """Parse every content file and manifest (in parallel when there are many)."""
-    files = scan_folder(content_dir)
-    manifests = [name for name in scan_folder(pathways_dir) if is_manifest_file(name)]
+    """Parse every content file and manifest, adding folder-listing problems to scan_problems."""
+    files = scan_folder(content_dir, scan_problems)
+    found = scan_folder(pathways_dir, scan_problems)
+    manifests = [name for name in found if is_manifest_file(name)]
     pages, parsed_manifests = parse_files(
         content_dir, pathways_dir, [rel for rel in files if is_page_file(rel)], manifests, urls
     )
@@ -402,8 +408,11 @@ def load_library(
     missing = get_folder_problems(content, pathways)
     if missing:
         raise LibraryError(missing)
-    pages, manifests, files = read_sources(content, pathways, urls)
-    library, problems = build_library(pages, manifests, files, urls, content_name=content.name)
+    scanned: list[Problem] = []
+    pages, manifests, files = read_sources(content, pathways, urls, scanned)
+    library, problems = build_library(
+        pages, manifests, files, urls, content_name=content.name, scan_problems=scanned
+    )
     if library is None:
         raise LibraryError(problems)
     for problem in library.warnings:
@@ -425,9 +434,16 @@ def check_library(content_dir: str | Path, pathways_dir: str | Path) -> list[Pro
     content, pathways = Path(content_dir), Path(pathways_dir)
     try:
         problems = get_folder_problems(content, pathways)
-        pages, manifests, files = read_sources(content, pathways, UrlScheme())
+        scanned: list[Problem] = []
+        pages, manifests, files = read_sources(content, pathways, UrlScheme(), scanned)
         _, found = build_library(
-            pages, manifests, files, UrlScheme(), content_name=content.name, with_index=False
+            pages,
+            manifests,
+            files,
+            UrlScheme(),
+            content_name=content.name,
+            with_index=False,
+            scan_problems=scanned,
         )
         return problems + found
     except Exception as error:  # the checker must report, never crash

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .files import read_text
+from .files import OutsideFolder, TooLarge, read_inside
 from .frontmatter import Location, YamlDoc, YamlError, load_yaml, split_front_matter
 from .problems import Problem
 from .render import Html, Rendered, UrlScheme, render_markdown
@@ -99,7 +99,7 @@ def parse_page(content_dir: Path, rel: str, urls: UrlScheme) -> PageSource:
     path = f"{content_dir.name}/{rel}"
     stem = Path(rel).stem
     try:
-        text = read_text(content_dir / rel)
+        text = read_inside(content_dir, rel)
     except (OSError, UnicodeDecodeError) as error:
         problem = Problem(path, 1, _unreadable(error))
         return _unreadable_page(rel, path, stem, problem)
@@ -155,6 +155,8 @@ def _unreadable(error: Exception) -> str:
     """Explain why a file could not be read."""
     if isinstance(error, UnicodeDecodeError):
         return "this file is not UTF-8 text; save it with UTF-8 encoding"
+    if isinstance(error, (TooLarge, OutsideFolder)):
+        return str(error)
     return f"cannot read this file: {getattr(error, 'strerror', None) or error}"
 
 
@@ -261,7 +263,7 @@ def parse_manifest(pathways_dir: Path, name: str, urls: UrlScheme) -> ManifestSo
             Problem(path, 1, f"the file name gives the pathway id '{stem}', which {ID_RULE}")
         )
     try:
-        doc = load_yaml(read_text(pathways_dir / name))
+        doc = load_yaml(read_inside(pathways_dir, name))
     except (OSError, UnicodeDecodeError) as error:
         return ManifestSource(
             stem, path, None, {}, None, (*problems, Problem(path, 1, _unreadable(error)))

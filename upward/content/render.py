@@ -6,8 +6,9 @@ import difflib
 import logging
 import posixpath
 import re
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 from urllib.parse import quote, unquote
 
@@ -38,6 +39,19 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _ABSOLUTE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*:|/)")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE_RE = re.compile(r"\s+")
+
+RENDER_SECONDS = 2.0
+"""CPU seconds one file may take to render (the shipped ones take about 2 ms): past it the file
+is an error, so a pathological one can't hold every worker that loads the library."""
+MAX_HTML_CHARS = 4_000_000
+"""The most HTML one file may render to: a link reference used a hundred thousand times would
+otherwise expand a small file into gigabytes."""
+BUDGET_EVERY = 512
+"""Look at the clock once every this many parser steps (reading it costs a system call)."""
+
+
+class RenderLimit(Exception):
+    """A file took more time or would make more HTML than one file may."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,9 @@ class _Context:
     anchors: set[str] = field(default_factory=set)
     anchor_lines: dict[str, int] = field(default_factory=dict)
     plain: list[str] = field(default_factory=list)
+    deadline: float = 0.0
+    """time.thread_time() past which rendering stops."""
+    steps: int = 0
 
     def problem(self, line: int, message: str) -> None:
         """Record an error at a file line."""
@@ -181,6 +198,9 @@ def get_markdown() -> MarkdownIt:
     md.use(container_plugin, "callout", validate=_is_container, render=_render_callout)
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     md.add_render_rule("fence", _render_fence)
+    md.block.ruler.before("table", "upward_budget", _spend_block)
+    md.inline.ruler.before("text", "upward_budget", _spend_inline)
+    md.core.ruler.push("upward_size", _check_size)
     md.core.ruler.push("upward", _collect)
     return md
 
@@ -190,7 +210,12 @@ def render_markdown(
 ) -> Rendered:
     """Render a Markdown body of the file `rel` (under content/) whose first line is first_line."""
     ctx = _Context(path, rel, first_line, urls or UrlScheme())
-    html = MD.render(text, {"ctx": ctx})
+    ctx.deadline = time.thread_time() + RENDER_SECONDS
+    try:
+        html = MD.render(text, {"ctx": ctx})
+    except RenderLimit as error:
+        empty = Rendered((), (), frozenset(), (), (), (), "")
+        return replace(empty, problems=(Problem(path, first_line, str(error)),))
     return Rendered(
         blocks=_split_blocks(html, ctx.blocks),
         headings=tuple(ctx.headings),
@@ -235,6 +260,44 @@ def _split_blocks(html: str, found: list[Block]) -> tuple[Block, ...]:
 def _plain(parts: list[str]) -> str:
     """Join text for search, without control characters (they mark search snippets)."""
     return _SPACE_RE.sub(" ", _CONTROL_RE.sub(" ", " ".join(parts))).strip()
+
+
+def _spend(ctx: _Context | None) -> None:
+    """Count a parser step; stop the render once the file has used up its time."""
+    if ctx is None:
+        return
+    ctx.steps += 1
+    if ctx.steps % BUDGET_EVERY == 0 and time.thread_time() > ctx.deadline:
+        raise RenderLimit(
+            f"this file takes more than {RENDER_SECONDS:g} s to render; "
+            "simplify its Markdown or split it into several steps"
+        )
+
+
+def _spend_block(state: Any, *args: Any) -> bool:
+    """A block rule that never matches: it only counts the step."""
+    _spend(state.env.get("ctx"))
+    return False
+
+
+def _spend_inline(state: Any, silent: bool) -> bool:
+    """An inline rule that never matches: it only counts the step."""
+    _spend(state.env.get("ctx"))
+    return False
+
+
+def _check_size(state: StateCore) -> None:
+    """Refuse a file whose HTML would be larger than MAX_HTML_CHARS, before it is made."""
+    if state.env.get("ctx") is None:
+        return
+    total = 0
+    for token in _walk(state.tokens):
+        total += len(token.content) + sum(len(str(value)) for value in token.attrs.values())
+        if total > MAX_HTML_CHARS:
+            raise RenderLimit(
+                f"this file would render to more than {MAX_HTML_CHARS // 1_000_000} MB of HTML "
+                "(a link reference or footnote used many thousands of times?); shorten it"
+            )
 
 
 def _is_container(params: str, *args: Any) -> bool:

@@ -38,6 +38,7 @@ class LibraryStore:
         """Paths parsed by the latest reload (for tests and logs)."""
         self._library: Library | None = None
         self._stamps: dict[tuple[str, str], Stamp] = {}
+        self._scan_problems: list[Problem] = []
         self._pages: dict[str, PageSource] = {}
         self._manifests: dict[str, ManifestSource] = {}
         self._lock = threading.Lock()
@@ -57,26 +58,35 @@ class LibraryStore:
         """Re-read changed files; return True if a new good library is now served."""
         with self._lock:
             started = time.perf_counter()
-            stamps = self._scan()
+            scan_problems: list[Problem] = []
+            stamps = self._scan(scan_problems)
+            same_links = scan_problems == self._scan_problems
+            self._scan_problems = scan_problems
             changed = {key for key, stamp in stamps.items() if self._stamps.get(key) != stamp}
             removed = self._stamps.keys() - stamps.keys()
-            if self._library is not None and not changed and not removed:
+            if self._library is not None and not changed and not removed and same_links:
                 return False
             self._update_sources(changed, removed)
             self._stamps = stamps
             files = frozenset(rel for folder, rel in stamps if folder == "content")
             library, problems = build_library(
-                self._pages, self._manifests, files, self.urls, content_name=self.content_dir.name
+                self._pages,
+                self._manifests,
+                files,
+                self.urls,
+                content_name=self.content_dir.name,
+                scan_problems=self._scan_problems,
             )
             elapsed = time.perf_counter() - started
             return self._swap(library, problems, elapsed)
 
-    def _scan(self) -> dict[tuple[str, str], Stamp]:
-        """Stamp every file under both folders."""
-        stamps = {("content", rel): s for rel, s in scan_folder(self.content_dir).items()}
+    def _scan(self, problems: list[Problem]) -> dict[tuple[str, str], Stamp]:
+        """Stamp every file under both folders, reporting links that leave them."""
+        found = scan_folder(self.content_dir, problems)
+        stamps = {("content", rel): s for rel, s in found.items()}
         stamps.update(
             (("pathways", name), s)
-            for name, s in scan_folder(self.pathways_dir).items()
+            for name, s in scan_folder(self.pathways_dir, problems).items()
             if is_manifest_file(name)
         )
         return stamps
