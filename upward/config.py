@@ -129,7 +129,7 @@ def get_config(
         # the cookie is only re-sent when the session changes, not on every response.
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
         "SESSION_REFRESH_EACH_REQUEST": False,
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 14,
         # The token is bound to the session, which is renewed at every login; a time limit
         # would only break a lesson page left open over lunch.
         "WTF_CSRF_TIME_LIMIT": None,

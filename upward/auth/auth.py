@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+import time
+
+from flask import Flask, current_app, request
 from sqlalchemy import bindparam, select
 
 from upward.extensions import csrf, db, limiter, login_manager
@@ -35,11 +37,14 @@ def is_not_limited() -> bool:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Return the user whose session id (user id and session version) is still valid."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """Return the user whose session id (user id, session version, login time) is still valid."""
+    parts = session_id.split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return None
-    user = db.session.scalar(USER_BY_ID, {"user_id": int(user_id)})
-    if user is None or user.session_version != int(version):
+    user_id, version, logged_in = (int(part) for part in parts)
+    if time.time() - logged_in > current_app.permanent_session_lifetime.total_seconds():
+        return None  # an absolute lifetime: activity and remember-me don't extend it
+    user = db.session.scalar(USER_BY_ID, {"user_id": user_id})
+    if user is None or user.session_version != version:
         return None
     return user

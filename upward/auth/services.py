@@ -18,6 +18,7 @@ from upward.models import (
     TemplateEntry,
     User,
 )
+from upward.models.user import new_session_version
 from upward.security import hash_password, needs_rehash, verify_password
 
 OWNED = (Completion, CheckAnswer, ReflectionNote, TemplateEntry, Bookmark, Rating)
@@ -81,7 +82,9 @@ def dummy_hash() -> str:
 
 def end_all_sessions(user: User) -> None:
     """Invalidate every session and remember-me cookie of this user, on every device."""
-    user.session_version += 1
+    old = user.session_version
+    while user.session_version == old:
+        user.session_version = new_session_version()
     db.session.commit()
 
 

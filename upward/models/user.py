@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -13,8 +15,15 @@ from upward.models.types import UTCDateTime, utcnow
 from upward.vocabulary import ROLES
 
 
+def new_session_version() -> int:
+    """Return a random session version: a new account never shares one with a deleted one."""
+    return secrets.randbelow(2**31 - 2) + 1
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # SQLite would otherwise give a deleted account's id to the next one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -25,13 +34,18 @@ class User(UserMixin, db.Model):
     """One of ROLES: which track the dashboard puts first."""
     is_author: Mapped[bool] = mapped_column(default=False)
     is_admin: Mapped[bool] = mapped_column(default=False)
-    session_version: Mapped[int] = mapped_column(default=1)
-    """Part of the session cookie's user id; bumping it ends every session on the server."""
+    session_version: Mapped[int] = mapped_column(default=new_session_version)
+    """A random secret in the session cookie's user id; changing it ends every session."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def get_id(self) -> str:
-        """Return the id Flask-Login keeps in the session: the user id and the session version."""
-        return f"{self.id}:{self.session_version}"
+        """Return the id Flask-Login keeps in the session and remember-me cookie.
+
+        It is the user id, the session version and the time of login: the user loader refuses
+        a version that changed (logout everywhere) and a login older than the session lifetime,
+        so neither cookie outlives it. Flask-Login asks for it only when someone logs in.
+        """
+        return f"{self.id}:{self.session_version}:{int(time.time())}"
 
     @property
     def role_label(self) -> str:
