@@ -102,3 +102,63 @@ def test_sessions_and_remember_me_end_fourteen_days_after_login(app, client, aut
     replay = app.test_client()
     replay.set_cookie("remember_token", remember.value)
     assert replay.get("/dashboard").status_code == 302
+
+
+# 5 and 7, and the workshop: limits per account as well as per address, and Redis down is no
+# reason to lock everyone out.
+
+
+def limited_app(tmp_path, **overrides):
+    """Return (generator, app) with rate limiting on, behind one trusted proxy."""
+    gen = build_app(tmp_path, RATELIMIT_ENABLED=True, UPWARD_PROXIES=1, **overrides)
+    return gen, next(gen)
+
+
+def from_address(client, address):
+    """Send every request of a test client as if from one client address (via the proxy)."""
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    return client
+
+
+def test_a_workshop_behind_one_address_all_get_in(tmp_path):
+    gen, app = limited_app(tmp_path)
+    people = [AuthActions(from_address(app.test_client(), "203.0.113.7")) for _ in range(30)]
+    for number, person in enumerate(people):
+        response = person.register(email=f"p{number}@example.com", name=f"Person {number}")
+        assert response.status_code == 302, number
+        person.logout()
+    for number, person in enumerate(people):
+        if number % 3 == 0:  # a third of the room mistypes once
+            assert person.login(email=f"p{number}@example.com", password="typo").status_code == 400
+        assert person.login(email=f"p{number}@example.com").status_code == 302, number
+    gen.close()
+
+
+def test_guessing_one_password_from_rotating_addresses_is_throttled(tmp_path):
+    gen, app = limited_app(tmp_path)
+    AuthActions(app.test_client()).register(email="target@example.com")
+    codes = []
+    for number in range(7):
+        attacker = AuthActions(from_address(app.test_client(), f"198.51.100.{number}"))
+        codes.append(attacker.login(email="Target@Example.com", password=f"guess {number}"))
+    assert [r.status_code for r in codes] == [400] * 5 + [429] * 2
+    # The right password is slowed too, for a while; other accounts are not.
+    owner = AuthActions(from_address(app.test_client(), "192.0.2.1"))
+    assert owner.login(email="target@example.com").status_code == 429
+    AuthActions(app.test_client()).register(email="other@example.com")
+    neighbour = AuthActions(from_address(app.test_client(), "198.51.100.1"))
+    assert neighbour.login(email="other@example.com").status_code == 302
+    gen.close()
+
+
+def test_redis_down_does_not_stop_logins_and_limits_still_hold(tmp_path, caplog):
+    gen, app = limited_app(tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")
+    auth = AuthActions(app.test_client())
+    assert auth.register().status_code == 302
+    auth.logout()
+    assert auth.login().status_code == 302
+    auth.logout()
+    codes = [auth.login(password="wrong password").status_code for _ in range(6)]
+    assert codes == [400] * 5 + [429]
+    assert "falling back to in-memory storage" in caplog.text
+    gen.close()

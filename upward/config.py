@@ -119,6 +119,13 @@ def get_config(
         "RATELIMIT_STORAGE_URI": settings.REDIS_URL or "memory://",
         "RATELIMIT_ENABLED": settings.UPWARD_RATELIMIT,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must never lock everyone out: count in memory meanwhile (logged), and
+        # give up on a frozen Redis within a second instead of hanging the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
+        if settings.REDIS_URL
+        else {},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
