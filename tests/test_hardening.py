@@ -8,7 +8,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import PASSWORD, AuthActions, build_app
+from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
 from upward.extensions import db
 from upward.models import User
 
@@ -162,3 +162,164 @@ def test_redis_down_does_not_stop_logins_and_limits_still_hold(tmp_path, caplog)
     assert codes == [400] * 5 + [429]
     assert "falling back to in-memory storage" in caplog.text
     gen.close()
+
+
+# 8. Passwords: the strength estimator, with the person's own name and email as known words.
+
+
+def register_with(auth, password, name="Maya Mentor", email="maya@example.com"):
+    """Register and return (status, page text)."""
+    response = auth.register(email=email, name=name, password=password)
+    return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaa", "Repeats like &#34;aaa&#34; are easy to guess"),
+        ("1111111111", "Repeats like &#34;aaa&#34; are easy to guess"),
+        ("maya@example.com", "Don&#39;t use your email address in your password"),
+        ("MAYA@EXAMPLE.COM!", "Don&#39;t use your email address in your password"),
+        ("qwertyuiop", "one of the most common ones"),
+        ("Maya Mentor 2026", "too easy to guess"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(auth, password, reason):
+    status, page = register_with(auth, password)
+    assert status == 400
+    assert reason in page
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "żółć gęślą jaźń to mój kot",
+        "日本語のパスワードです",
+        "a sentence only I would write about Tuesday's ferry " * 4,
+    ],
+)
+def test_passphrases_and_any_unicode_are_welcome(auth, password):
+    status, page = register_with(auth, password)
+    assert status == 302, page
+
+
+# 9. Odd input: NUL bytes, CR/LF in ids, invisible characters and look-alikes in names.
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "Eve\x00"},
+        {"email": "eve\x00@example.com"},
+        {"password": "correct horse\x00 battery staple"},
+    ],
+)
+def test_nul_bytes_in_registration_get_a_clear_400(app, client, auth, fields):
+    token = csrf_token(client, "/account/register")
+    data = {
+        "csrf_token": token,
+        "name": "Eve",
+        "email": "eve@example.com",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "role": "mentor",
+        **fields,
+    }
+    if "password" in fields:
+        data["confirm"] = fields["password"]
+    response = client.post("/account/register", data=data)
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User)) is None
+
+
+def test_nul_bytes_in_login_notes_and_titles_get_a_clear_400(client, user):
+    posts = [
+        ("/steps/why-upward/reflections/fear", {"text": "my \x00 note"}),
+        ("/templates/checkin", {"title": "A\x00B"}),
+        ("/entries/1/edit", {"title": "A\x00B"}),
+    ]
+    for url, data in posts:
+        response = user.post(url, data)
+        assert response.status_code == 400, url
+        assert "NUL character" in response.get_data(as_text=True)
+    assert client.get("/search?q=%00").status_code == 400
+    user.logout()
+    response = user.login(email="mentor@example.com\x00")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("check_id", ["power\r\nSet-Cookie: x=1", "nope", "power%0d%0a"])
+def test_odd_check_ids_are_404_not_500(user, check_id):
+    from urllib.parse import quote
+
+    url = f"/steps/why-upward/checks/{quote(check_id, safe='%')}"
+    assert user.post(url, {"choice": "0"}).status_code == 404
+    assert user.post(url, {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Ma\u200bya", "invisible or control character"),
+        ("Maya\u3164", "invisible or control character"),
+        ("M\u0430ya Mentor", "mixes Cyrillic and Latin letters"),
+        ("\u039cαya", "mixes Greek and Latin letters"),
+    ],
+)
+def test_invisible_and_look_alike_names_are_refused(auth, name, message):
+    status, page = register_with(auth, PASSWORD, name=name)
+    assert status == 400
+    assert message in page
+
+
+def test_names_are_normalised_and_real_names_in_any_script_are_kept(app, auth):
+    assert register_with(auth, PASSWORD, name="Ｍａｙａ  Mentor")[0] == 302
+    for number, name in enumerate(["Сергей Иванов", "Ζωή Παπαδοπούλου", "山田 太郎", "José Ñúñez"]):
+        other = AuthActions(app.test_client())
+        assert register_with(other, PASSWORD, name=name, email=f"n{number}@example.com")[0] == 302
+    with app.app_context():
+        names = set(db.session.scalars(select(User.name)))
+    assert "Maya Mentor" in names and "Сергей Иванов" in names
+
+
+def test_leads_pick_people_by_name_and_email(app, client, auth):
+    AuthActions(app.test_client()).register(email="a@example.com", name="Sam Same")
+    AuthActions(app.test_client()).register(email="b@example.com", name="Sam Same")
+    AuthActions(app.test_client()).register(email="e@example.com", name="E", role="executive")
+    auth.register(email="lead@example.com", name="Lee Lead", role="program")
+    page = client.get("/program/pairs").get_data(as_text=True)
+    assert "Sam Same (a@example.com)" in page and "Sam Same (b@example.com)" in page
+
+
+# Smaller findings.
+
+
+def test_a_draft_pathways_title_does_not_leak_in_a_flash(client, user):
+    response = user.post("/steps/thanks/complete", {"pathway": "upcoming"}, follow_redirects=True)
+    assert "Upcoming program pathway" not in response.get_data(as_text=True)
+    assert "/pathways/upcoming" not in response.request.path
+
+
+def test_a_note_over_the_limit_is_kept_and_explained(app, client, user):
+    text = "word " * 4100
+    response = user.post("/steps/why-upward/reflections/fear", {"text": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Your note is 20,499 characters; a note holds up to 20,000" in page
+    assert text.strip() in page
+    from upward.models import ReflectionNote
+
+    with app.app_context():
+        assert db.session.scalar(select(ReflectionNote)) is None
+
+
+def test_browser_line_breaks_count_once_toward_the_note_limit(app, user):
+    text = ("x" * 99 + "\r\n") * 200  # 20,000 characters as the browser counts them
+    assert user.post("/steps/why-upward/reflections/fear", {"text": text}).status_code == 302
+    from upward.models import ReflectionNote
+
+    with app.app_context():
+        assert len(db.session.scalar(select(ReflectionNote.text))) == 19_999

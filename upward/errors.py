@@ -27,6 +27,7 @@ def render_error(error: Exception) -> ResponseReturnValue:
     """Render a friendly error page for an HTTP error."""
     code = getattr(error, "code", 500) or 500
     title, hint = ERRORS.get(code, ERRORS[500])
+    hint = getattr(error, "hint", None) or hint
     return render_template("error.html", code=code, title=title, hint=hint), code
 
 

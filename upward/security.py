@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import BadRequest
 
 CSP = "; ".join(
     [
@@ -27,9 +30,28 @@ CSP = "; ".join(
 MIN_PASSWORD_LENGTH = 10
 
 
+class InvalidCharacters(BadRequest):
+    """A form or query string with a NUL byte: no database column can store one."""
+
+    hint = (
+        "Something you sent contains an invisible NUL character, which can't be stored. "
+        "Retype the text instead of pasting it, and try again."
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; refuse NUL bytes in any input."""
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+
+
+def refuse_nul_bytes() -> None:
+    """Answer 400 to input with a NUL byte, the same on SQLite and PostgreSQL (which errs)."""
+    values = [*request.args.keys(), *request.args.values()]
+    if request.method == "POST":
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        raise InvalidCharacters()
 
 
 def add_security_headers(response: Response) -> Response:
@@ -90,6 +112,46 @@ def common_passwords() -> frozenset[str]:
 def is_common_password(password: str) -> bool:
     """Tell whether a password is one of the most common ones."""
     return password.lower() in common_passwords()
+
+
+MIN_PASSWORD_SCORE = 3
+"""zxcvbn's scale: 3 is 'safely unguessable' against an online attack (about 10^8 guesses)."""
+ZXCVBN_MAX = 72
+"""zxcvbn refuses longer input; what comes after 72 characters only makes a password stronger."""
+
+
+def get_password_problem(password: str, user_inputs: Iterable[str | None] = ()) -> str | None:
+    """Return why a password is too easy to guess (with what would do), or None if it is fine.
+
+    The strength estimator knows common passwords, names, dates, keyboard patterns and
+    repeats; user_inputs (the person's name and email) count as known words too.
+    """
+    from zxcvbn import zxcvbn
+
+    words = [word for value in user_inputs if value for word in get_personal_words(value)]
+    lowered = password.lower()
+    if any(len(word) >= 4 and word in lowered for word in words if "@" in word):
+        return "Don't use your email address in your password. A short sentence works well."
+    if is_common_password(password):
+        return "That password is one of the most common ones and easy to guess. Choose another."
+    result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=words)
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result["feedback"]
+    reason = feedback.get("warning") or "It would be guessed quickly."
+    if "your name" not in reason and any(len(w) >= 3 and w in lowered for w in words):
+        reason = "It is built on your name or email address."
+    return (
+        f"That password is too easy to guess. {reason.rstrip('.')}. "
+        "Add a few more words: a short sentence only you would write works well."
+    )
+
+
+def get_personal_words(value: str) -> list[str]:
+    """Return a name or address and its parts, lower-cased, as words an attacker would try."""
+    value = value.strip().lower()
+    parts = re.split(r"[\s@._+-]+", value)
+    return [value, *(part for part in parts if part)]
 
 
 def is_safe_redirect(target: str | None) -> bool:

@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from upward.security import MIN_PASSWORD_LENGTH, is_common_password
+from upward.security import MIN_PASSWORD_LENGTH, get_password_problem
 from upward.vocabulary import ROLE_BLURBS, ROLES
 
 
 def strip(value: str | None) -> str | None:
     """Drop the spaces people paste around names and addresses."""
     return value.strip() if isinstance(value, str) else value
+
+
+def normalize_name(value: str | None) -> str | None:
+    """Fold a name to NFKC (full-width and styled letters become plain ones) and trim it."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+# Scripts whose letters look alike: one word mixing them is a look-alike, not a name.
+CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
+# Blank letters and symbols that render as nothing.
+INVISIBLE = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def get_name_problem(name: str) -> str | None:
+    """Return why a name can't be used (invisible characters, mixed look-alikes), or None."""
+    for char in name:
+        if char in INVISIBLE or unicodedata.category(char) in {"Cc", "Cf", "Co", "Cn", "Zl", "Zp"}:
+            return "Your name contains an invisible or control character. Please type it again."
+    for word in name.split():
+        scripts = {
+            unicodedata.name(char, "").split(" ")[0] for char in word if char.isalpha()
+        } & CONFUSABLE_SCRIPTS
+        if len(scripts) > 1:
+            found = " and ".join(sorted(s.title() for s in scripts))
+            return (
+                f"“{word}” mixes {found} letters that look alike. "
+                "Please type your name in one alphabet."
+            )
+    return None
 
 
 ROLE_CHOICES = [
@@ -24,7 +57,7 @@ ROLE_CHOICES = [
 class RegisterForm(FlaskForm):
     name = StringField(
         "Your name",
-        filters=[strip],
+        filters=[normalize_name],
         validators=[DataRequired("Please tell us your name."), Length(max=120)],
     )
     email = EmailField(
@@ -61,12 +94,19 @@ class RegisterForm(FlaskForm):
         validators=[InputRequired("Please choose your role in the program.")],
     )
 
+    def validate_name(self, field: StringField) -> None:
+        """Refuse names with invisible characters or look-alike letters from two alphabets."""
+        problem = get_name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
     def validate_password(self, field: PasswordField) -> None:
-        """Refuse passwords from lists of the most common ones."""
-        if is_common_password(field.data or ""):
-            raise ValidationError(
-                "That password is one of the most common ones and easy to guess. Choose another."
-            )
+        """Refuse passwords that are easy to guess, counting the person's name and email."""
+        if len(field.data or "") < MIN_PASSWORD_LENGTH:
+            return  # the length message says it already
+        problem = get_password_problem(field.data, [self.name.data, self.email.data])
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):

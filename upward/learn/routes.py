@@ -104,8 +104,13 @@ def step(pathway_id: str, step_id: str) -> ResponseReturnValue:
     return render_step(page, path)
 
 
-def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
-    """Render a step page: content, outline, completion, checks and notes."""
+def render_step(
+    page: Page, path: Pathway | None, unsaved: dict[str, str] | None = None
+) -> ResponseReturnValue:
+    """Render a step page: content, outline, completion, checks and notes.
+
+    `unsaved` maps reflection ids to text that could not be saved, shown in place of the note.
+    """
     library = get_library()
     user_id = current_user_id()
     completions = progress.get_completions(user_id)
@@ -115,6 +120,9 @@ def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
         else None
     )
     completion = completions.get(page.id)
+    activity = steps.get_activity(user_id, page.id)
+    for prompt_id, text in (unsaved or {}).items():
+        activity.notes[prompt_id] = steps.UnsavedNote(text)
     return render_template(
         "learn/step.html",
         page=page,
@@ -123,17 +131,25 @@ def render_step(page: Page, path: Pathway | None) -> ResponseReturnValue:
         completion=completion,
         updated_since=completion is not None and completion.version != page.version,
         last_updated=get_last_updated(page.id),
-        activity=steps.get_activity(user_id, page.id),
+        activity=activity,
         templates=library.linked(page.templates, "template", sees_drafts()),
         resources=library.linked(page.resources, "resource", sees_drafts()),
     )
 
 
+def get_followed_pathway(page: Page) -> Pathway | None:
+    """Return the pathway a form says the person was following, if they may see it and it
+    holds the step (a draft's id must not reveal its title to learners)."""
+    path = get_library().pathway(request.form.get("pathway", ""))
+    if path is None or page.id not in path.step_ids or (path.draft and not sees_drafts()):
+        return None
+    return path
+
+
 def back_to_step(page: Page) -> ResponseReturnValue:
     """Redirect to a step, in the pathway the person was following if it still holds it."""
-    pathway_id = request.form.get("pathway", "")
-    path = get_library().pathway(pathway_id)
-    if path is not None and page.id in path.step_ids:
+    path = get_followed_pathway(page)
+    if path is not None:
         return redirect(url_for("learn.step", pathway_id=path.id, step_id=page.id))
     return redirect(url_for("learn.step_anywhere", step_id=page.id))
 
@@ -144,8 +160,8 @@ def complete(step_id: str) -> ResponseReturnValue:
     """Mark a step complete and go on to the next step of the pathway."""
     page = get_step(step_id)
     progress.complete_step(current_user.id, page)
-    path = get_library().pathway(request.form.get("pathway", ""))
-    if path is None or page.id not in path.step_ids:
+    path = get_followed_pathway(page)
+    if path is None:
         return back_to_step(page)
     state = progress.get_progress(
         get_library(), path, progress.get_completions(current_user.id), include_drafts=sees_drafts()
@@ -224,12 +240,21 @@ def reflect(step_id: str, prompt_id: str) -> ResponseReturnValue:
         steps.save_note(current_user.id, page, prompt_id, form.text.data or "")
     except steps.InvalidAnswer:
         abort(404)
+    except steps.NoteTooLong as error:
+        flash(
+            f"Your note is {error.length:,} characters; a note holds up to "
+            f"{steps.MAX_NOTE_LENGTH:,}. Nothing is saved yet: shorten it and save again.",
+            "error",
+        )
+        return render_step(page, get_followed_pathway(page), unsaved={prompt_id: error.text}), 400
     flash("Your note is saved. Only you can see it.", "success")
     return redirect_to_block(page, prompt_id)
 
 
 def redirect_to_block(page: Page, block_id: str) -> ResponseReturnValue:
-    """Redirect back to a block on a step page."""
+    """Redirect back to a block on a step page (404 for a block it doesn't have)."""
+    if not any(getattr(block, "id", None) == block_id for block in page.blocks):
+        abort(404)  # also keeps CR/LF and other odd ids out of the Location header
     response = back_to_step(page)
     response.location = f"{response.location}#{block_id}"
     return response

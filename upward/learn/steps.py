@@ -22,13 +22,30 @@ class InvalidAnswer(ValueError):
     """The answer names a check or option the step does not have."""
 
 
+class NoteTooLong(ValueError):
+    """A note over MAX_NOTE_LENGTH characters; nothing was saved."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(len(text))
+        self.text = text
+        self.length = len(text)
+
+
+@dataclass(frozen=True)
+class UnsavedNote:
+    """Text typed into a note that could not be saved, to show it again."""
+
+    text: str
+    updated_at: None = None
+
+
 @dataclass(frozen=True, slots=True)
 class StepActivity:
     """A person's answers and notes on one step, keyed by block id."""
 
     answers: dict[str, Row]
     """Check id to (check_id, choice)."""
-    notes: dict[str, Row]
+    notes: dict[str, Row | UnsavedNote]
     """Prompt id to (prompt_id, text, updated_at)."""
 
 
@@ -83,7 +100,10 @@ def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> None:
     """Store a person's private note for a reflection prompt; an empty note deletes it."""
     if find_block(page, Reflection, prompt_id) is None:
         raise InvalidAnswer(prompt_id)
-    text = text.strip()[:MAX_NOTE_LENGTH]
+    # Browsers count a line break as one character and send two (CR LF).
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > MAX_NOTE_LENGTH:
+        raise NoteTooLong(text)
     if not text:
         db.session.execute(
             ReflectionNote.__table__.delete().where(
