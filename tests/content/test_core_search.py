@@ -8,7 +8,7 @@ import pytest
 from content_helpers import write_library
 
 from upward.content import Library, load_library
-from upward.content.search import get_match_query
+from upward.content.search import Vocabulary, _get_sql, parse_query
 
 FILES: dict[str, str | None] = {
     "content/a.md": "---\ntitle: Step A\n---\nSomething about budgets & <b>bold</b> budgets.\n",
@@ -102,8 +102,11 @@ def test_hostile_queries_do_not_raise(library: Library, query: str) -> None:
 
 
 def test_match_query_quotes_terms() -> None:
-    assert get_match_query('budget "AND" NEAR(x') == '"budget" "AND" "NEAR" "x"*'
-    assert get_match_query("***") is None
+    query = parse_query('budget "AND" NEAR(x', [Vocabulary([])])
+    sql, params = _get_sql(query)
+    assert params[-1] == '"budget" OR "near" OR "x"'  # "and" is a stop word; all quoted
+    assert "budget" not in sql
+    assert parse_query("***", [Vocabulary([])]).words == ()
 
 
 def test_snippet_falls_back_to_the_summary(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from .library import FormField, Library, Page, Pathway, check_library, load_library
 from .problems import LibraryError, Problem
 from .render import Block, Check, Heading, Html, Option, Reflection, UrlScheme
-from .search import Hit
+from .search import Found, Hit, SearchRow
 from .store import LibraryStore
 
 __all__ = [
     "Block",
     "Check",
     "FormField",
+    "Found",
     "Heading",
     "Hit",
     "Html",
@@ -26,6 +27,7 @@ __all__ = [
     "Pathway",
     "Problem",
     "Reflection",
+    "SearchRow",
     "UrlScheme",
     "check_library",
     "load_library",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,7 @@ from .pages import ManifestSource, PageSource, parse_files
 from .problems import LibraryError, Problem, has_errors
 from .render import Block, Heading, Html, Link, UrlScheme, map_block, resolve_links
 from .schema import ResourceMeta, StepMeta, TemplateMeta
-from .search import Hit, SearchIndex, SearchRow
+from .search import Found, Hit, SearchIndex, SearchRow
 
 log = logging.getLogger(__name__)
 
@@ -175,11 +175,32 @@ class Library:
         kinds: Iterable[str] | None = None,
         limit: int = 20,
     ) -> list[Hit]:
-        """Search titles, summaries and text; never raises on odd queries."""
-        if self.index is None:
-            return []
-        return self.index.search(
+        """Search titles, headings, summaries and text; never raises on odd queries."""
+        found = self.find(
             query, include_drafts=include_drafts, audiences=audiences, kinds=kinds, limit=limit
+        )
+        return list(found.hits)
+
+    def find(
+        self,
+        query: str,
+        *,
+        include_drafts: bool = False,
+        audiences: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 20,
+        extra: Sequence[SearchRow] = (),
+    ) -> Found:
+        """Search the library, and extra rows for this search only; counts and suggestion too."""
+        if self.index is None:
+            return Found()
+        return self.index.find(
+            query,
+            include_drafts=include_drafts,
+            audiences=audiences,
+            kinds=kinds,
+            limit=limit,
+            extra=extra,
         )
 
     def _of_kind(self, kind: str, include_drafts: bool) -> list[Page]:
@@ -379,6 +400,7 @@ def _search_rows(library: Library) -> list[SearchRow]:
             title=page.title,
             summary=page.summary,
             body=page.plain_text,
+            headings="\n".join(heading.text for heading in page.headings),
             public=library.is_public(page),
             audience=library.audience_of(page.id),
         )

@@ -8,24 +8,35 @@ from flask.typing import ResponseReturnValue
 from upward.publishing import get_library
 from upward.search import services
 from upward.search.forms import SearchForm
-from upward.viewer import sees_drafts
+from upward.viewer import current_user_id, sees_drafts
 
 bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
 def index() -> ResponseReturnValue:
-    """Search steps, templates and resources; authors also find drafts."""
+    """Search steps, templates, resources and your own words; authors also find drafts."""
     form = SearchForm(request.args)
     form.validate()
     query = "" if form.q.errors else (form.q.data or "").strip()
     audience = "" if form.audience.errors else form.audience.data or ""
+    kind = "" if form.kind.errors else form.kind.data or ""
     results = None
     if query:
         results = services.search(
             get_library(),
             query,
             audience=audience,
+            kind=kind,
             include_drafts=sees_drafts(),
+            user_id=current_user_id(),
         )
-    return render_template("search/index.html", form=form, query=query, results=results)
+    return render_template(
+        "search/index.html",
+        form=form,
+        query=query,
+        kind=kind,
+        audience=audience,
+        results=results,
+        filters=services.FILTERS,
+    )
