@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
 from upward.extensions import db
@@ -323,3 +325,293 @@ def test_browser_line_breaks_count_once_toward_the_note_limit(app, user):
 
     with app.app_context():
         assert len(db.session.scalar(select(ReflectionNote.text))) == 19_999
+
+
+# 2 (serving). /media/ serves only what the library uses, and never a draft's images to learners.
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture
+def media_app(tmp_path):
+    """An app on a copy of the fixture site with images: used, unused, hidden, in a draft."""
+    import shutil
+
+    from tests.conftest import SITE
+
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    content = site / "content"
+    (content / "images").mkdir()
+    (content / ".git").mkdir()
+    for name in ("images/used.png", "images/unused.png", "images/draft.png", ".git/x.png"):
+        (content / name).write_bytes(PNG)
+    two = content / "mentor" / "two.md"
+    two.write_text(two.read_text() + "\n![A diagram](../images/used.png)\n")
+    draft = content / "exec" / "draft-step.md"
+    draft.write_text(draft.read_text() + "\n![Sketch](../images/draft.png)\n")
+    gen = build_app(
+        tmp_path / "db",
+        UPWARD_CONTENT_DIR=str(content),
+        UPWARD_PATHWAYS_DIR=str(site / "pathways"),
+    )
+    (tmp_path / "db").mkdir(exist_ok=True)
+    app = next(gen)
+    yield app, content
+    gen.close()
+
+
+def status_of(client, url):
+    """GET a URL and return its status, closing the file a 200 streams."""
+    response = client.get(url)
+    response.close()
+    return response.status_code
+
+
+def test_media_serves_only_images_the_library_uses(media_app, tmp_path):
+    app, content = media_app
+    client = app.test_client()
+    assert status_of(client, "/media/images/used.png") == 200
+    for path in ("images/unused.png", ".git/x.png", "exec/draft-step.md", "../secret.png"):
+        assert status_of(client, f"/media/{path}") == 404, path
+
+
+def test_a_drafts_images_are_for_authors_only(media_app):
+    app, _ = media_app
+    learner = AuthActions(app.test_client())
+    learner.register(email="learner@example.com")
+    assert learner.client.get("/media/images/draft.png").status_code == 404
+    assert app.test_client().get("/media/images/draft.png").status_code == 404
+    author = AuthActions(app.test_client())
+    author.register(email="author@example.com")
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == "author@example.com")).is_author = True
+        db.session.commit()
+    assert status_of(author.client, "/media/images/draft.png") == 200
+
+
+def test_an_image_swapped_for_a_link_out_after_loading_is_not_served(media_app, tmp_path):
+    app, content = media_app
+    secret = tmp_path / "secret_key"
+    secret.write_text("0123456789abcdef")
+    used = content / "images" / "used.png"
+    used.unlink()
+    used.symlink_to(secret)
+    response = app.test_client().get("/media/images/used.png")
+    assert response.status_code == 404
+    assert b"0123456789abcdef" not in response.data
+
+
+# 4. Size limits on requests.
+
+
+def test_a_huge_anonymous_post_gets_a_styled_413_before_it_is_read(client):
+    response = client.post(
+        "/account/register", data={"name": "x" * (3 * 1024 * 1024)}, content_type=None
+    )
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "That was too much to send at once" in page
+    assert "/static/" in page  # the site's own style, not Werkzeug's bare page
+
+
+def test_a_form_with_thousands_of_fields_is_refused(client):
+    fields = {f"f{i}": "x" for i in range(1000)}
+    response = client.post("/account/login", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_the_longest_template_filled_to_its_limits_still_fits(user):
+    big = {f"f_{name}": "é\r\n" * 10_000 for name in ("learned", "change")}
+    response = user.post("/templates/checkin", {"title": "Big", **big, "action": "draft"})
+    assert response.status_code == 302
+
+
+# 6. "Save draft" with Share ticked stays private.
+
+
+def make_pair(app):
+    """Register a mentor and an executive and pair them; return both clients' helpers."""
+    from upward.models import Pair
+
+    mentor = AuthActions(app.test_client())
+    mentor.register(email="m@example.com", name="Mentor M")
+    executive = AuthActions(app.test_client())
+    executive.register(email="e@example.com", name="Exec E", role="executive")
+    with app.app_context():
+        ids = dict(db.session.execute(select(User.email, User.id)).all())
+        db.session.add(Pair(mentor_id=ids["m@example.com"], executive_id=ids["e@example.com"]))
+        db.session.commit()
+    return mentor, executive
+
+
+def test_a_shared_draft_is_not_readable_by_the_partner(app):
+    from upward.models import TemplateEntry
+
+    mentor, executive = make_pair(app)
+    response = mentor.post(
+        "/templates/checkin",
+        {"title": "Secret draft", "f_learned": "private words", "shared": "y", "action": "draft"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        entry_id = db.session.scalar(select(TemplateEntry.id))
+    assert executive.client.get(f"/entries/{entry_id}").status_code == 404
+    assert "Secret draft" not in executive.client.get("/templates").get_data(as_text=True)
+    assert "private words" not in executive.client.get("/dashboard").get_data(as_text=True)
+    # Saved for real, it is shared as the box said.
+    mentor.post(
+        f"/entries/{entry_id}/edit",
+        {
+            "title": "Now shared",
+            "f_session_date": "2026-11-30",
+            "f_learned": "words",
+            "shared": "y",
+            "action": "save",
+        },
+        page=f"/entries/{entry_id}/edit",
+    )
+    assert executive.client.get(f"/entries/{entry_id}").status_code == 200
+
+
+# 10. A retried save keeps one copy.
+
+
+def test_a_resent_template_save_keeps_one_copy(app, client, user):
+    import re
+
+    from upward.models import TemplateEntry
+
+    page = client.get("/templates/checkin").get_data(as_text=True)
+    submission = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page)
+    assert submission, "the form names its submission"
+    data = {"title": "Once", "action": "draft", "submission": submission.group(1)}
+    first = user.post("/templates/checkin", data)
+    second = user.post("/templates/checkin", data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TemplateEntry)) == 1
+    other = user.post("/templates/checkin", {"title": "Another", "action": "draft"})
+    assert other.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TemplateEntry)) == 2
+
+
+# 10 and #16. The database down or slow: 503 with Retry-After, styled pages without it.
+
+
+@contextmanager
+def database_down(app):
+    """Make every new database connection fail meanwhile, as when the server is down."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    error = engine.dialect.loaded_dbapi.OperationalError
+
+    def refuse(*args, **kwargs):
+        raise error("connection refused: the database is down")
+
+    event.listen(engine, "do_connect", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "do_connect", refuse)
+
+
+def test_database_down_gives_a_styled_503_with_retry_after(app, client, auth):
+    auth.register()
+    auth.logout()
+    login_page = client.get("/account/login")
+    assert login_page.status_code == 200
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page.text)
+    with database_down(app):
+        response = client.post(
+            "/account/login",
+            data={
+                "csrf_token": token.group(1),
+                "email": "mentor@example.com",
+                "password": PASSWORD,
+            },
+        )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    page = response.get_data(as_text=True)
+    assert "Upward is briefly unavailable" in page and "/static/" in page
+
+
+def test_error_pages_render_for_a_signed_in_person_without_the_database(tmp_path):
+    gen = build_app(tmp_path, PROPAGATE_EXCEPTIONS=False)
+    app = next(gen)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    AuthActions(client).register()
+    with database_down(app):
+        for url, code in (("/dashboard", 503), ("/no-such-page", 404), ("/boom", 500)):
+            response = client.get(url)
+            assert response.status_code == code, url
+            page = response.get_data(as_text=True)
+            assert "/static/" in page and f"Error {code}" in page, url
+    gen.close()
+
+
+def test_the_database_has_timeouts(app):
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "10s"
+                assert conn.execute(text("SHOW lock_timeout")).scalar() == "10s"
+        else:
+            with engine.connect() as conn:
+                assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+                assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
+
+
+def test_the_pool_gives_up_waiting_for_a_connection(tmp_path):
+    from tests.conftest import make_config
+    from upward import create_app
+
+    config = make_config(tmp_path)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    app = create_app(config)
+    with app.app_context():
+        assert db.engine.pool.timeout() == 5
+        db.engine.dispose()
+    app.extensions["upward.library"].stop()
+
+
+# Smaller: the SQLite file is private; cookies take the __Host- prefix behind HTTPS.
+
+
+def test_the_sqlite_file_is_created_private(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from tests.conftest import make_config
+    from upward import create_app
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = tmp_path / "private.db"
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}"))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    app.extensions["upward.library"].stop()
+    assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+
+
+def test_cookies_take_the_host_prefix_behind_https(monkeypatch):
+    from upward.config import get_config
+
+    monkeypatch.setenv("UPWARD_HTTPS", "1")
+    monkeypatch.setenv("UPWARD_SECRET_KEY", "x" * 32)
+    config = get_config("/tmp")
+    assert config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]

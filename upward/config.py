@@ -126,6 +126,15 @@ def get_config(
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}
         if settings.REDIS_URL
         else {},
+        # An anonymous 300 MB POST must not cost a worker 700 MB: 2 MB holds the longest
+        # template filled in to every field's limit; 413 above it, before anything is parsed.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "MAX_FORM_PARTS": 200,
+        # Behind HTTPS the __Host- prefix makes browsers refuse the cookie unless it is Secure,
+        # for this host only and for the whole site: a sibling subdomain can't plant one.
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if https else "remember_token",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -110,6 +110,14 @@ class Library:
     by_step: Mapping[str, tuple[str, ...]]
     """Step id -> ids of the pathways that list it."""
     index: SearchIndex | None = None
+    media: Mapping[str, tuple[Page | Pathway, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Path under the content folder -> the pages and pathway intros that use that file."""
+
+    def media_owners(self, path: str) -> tuple[Page | Pathway, ...]:
+        """Return what uses a file of the content folder (empty: the site must not serve it)."""
+        return self.media.get(path, ())
 
     def page(self, page_id: str) -> Page | None:
         """Return the page with this id, or None."""
@@ -261,10 +269,28 @@ def assemble(
         warnings=warnings,
         audiences=MappingProxyType(audiences),
         by_step=MappingProxyType({k: tuple(v) for k, v in by_step.items()}),
+        media=MappingProxyType(_get_media(sources, manifests, pages, pathways)),
     )
     if with_index:
         object.__setattr__(library, "index", SearchIndex(_search_rows(library)))
     return library
+
+
+def _get_media(
+    sources: Mapping[str, PageSource],
+    manifests: Mapping[str, ManifestSource],
+    pages: Mapping[str, Page],
+    pathways: Mapping[str, Pathway],
+) -> dict[str, tuple[Page | Pathway, ...]]:
+    """Map each file that pages and pathway intros use to its users."""
+    owners: dict[str, list[Page | Pathway]] = {}
+    for source in sources.values():
+        for asset in source.rendered.assets:
+            owners.setdefault(asset.target, []).append(pages[source.id])
+    for manifest in manifests.values():
+        for asset in manifest.intro.assets if manifest.intro else ():
+            owners.setdefault(asset.target, []).append(pathways[manifest.id])
+    return {path: tuple(found) for path, found in owners.items()}
 
 
 def get_audience(source: PageSource, pathways: list[Pathway]) -> frozenset[str]:

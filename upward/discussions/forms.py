@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     Field,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -47,8 +49,13 @@ class EntryForm(FlaskForm):
     )
     shared = BooleanField(
         "Share with my mentoring partner",
-        description="Your partner can read it (not change it). Nobody else can see it.",
+        description=(
+            "Your partner can read it (not change it) once you save it; drafts stay yours "
+            "alone. Nobody else can see it."
+        ),
     )
+    submission = HiddenField(default=lambda: uuid.uuid4().hex)
+    """Names this one submission, so a retried or double-clicked save keeps a single copy."""
 
     def answer_fields(self) -> Iterator[Field]:
         """Yield the template's own fields, in the template's order."""
@@ -69,15 +76,23 @@ def build_entry_form(template: Page, *, strict: bool = True, **kwargs: Any) -> E
     return form_class(data=data, **kwargs)
 
 
+def normalize_newlines(value: str | None) -> str | None:
+    """Count a line break once: browsers limit by characters typed, then send CR LF."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def make_field(spec: FormField, strict: bool) -> Field:
     """Return the WTForms field for one template field."""
     message = f"Please fill in “{spec.label}”."
     # Text must have more than spaces; other kinds only need an answer (a bad date says why).
     required = DataRequired(message) if spec.kind in MAX_LENGTHS else InputRequired(message)
     validators: list[Any] = [required if spec.required and strict else Optional()]
+    options: dict[str, Any] = {"description": spec.help, "validators": validators}
     if spec.kind in MAX_LENGTHS:
-        validators.append(Length(max=MAX_LENGTHS[spec.kind]))
-    options = {"description": spec.help, "validators": validators}
+        limit = MAX_LENGTHS[spec.kind]
+        message = f"this holds up to {limit:,} characters; shorten it a little."
+        validators.append(Length(max=limit, message=message))
+        options["filters"] = [normalize_newlines]
     if spec.kind == "long":
         return TextAreaField(spec.label, **options)
     if spec.kind == "date":

@@ -88,6 +88,7 @@ def create(template_id: str) -> ResponseReturnValue:
         title=form.title.data or "",
         draft=draft,
         shared=form.shared.data,
+        submission=form.submission.data,
     )
     flash("Draft saved. Only you can see it." if draft else "Saved.", "success")
     return redirect(url_for("discussions.entry", entry_id=entry.id))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from upward.content import FormField, Page
 from upward.extensions import db
@@ -23,6 +24,7 @@ RATING_LABELS = {
     5: "5 · Extremely useful",
 }
 MAX_TITLE_LENGTH = 200
+SUBMISSION_RE = re.compile(r"[0-9a-f]{32}")
 
 
 def get_rating_labels(field: FormField) -> dict[int, str]:
@@ -75,7 +77,11 @@ def list_shared_with(user_id: int) -> list[tuple[TemplateEntry, User]]:
     rows = db.session.execute(
         select(TemplateEntry, User)
         .join(User, TemplateEntry.user_id == User.id)
-        .where(TemplateEntry.user_id.in_(partners), TemplateEntry.shared.is_(True))
+        .where(
+            TemplateEntry.user_id.in_(partners),
+            TemplateEntry.shared.is_(True),
+            TemplateEntry.is_draft.is_(False),
+        )
         .order_by(TemplateEntry.updated_at.desc())
     )
     return [(entry, author) for entry, author in rows]
@@ -88,7 +94,8 @@ def get_readable_entry(entry_id: int, user_id: int) -> TemplateEntry | None:
         return None
     if entry.user_id == user_id:
         return entry
-    if entry.shared and entry.user_id in get_partner_ids(user_id):
+    # A draft is its author's alone, whatever the share box says ("Only you can see it").
+    if entry.shared and not entry.is_draft and entry.user_id in get_partner_ids(user_id):
         return entry
     return None
 
@@ -111,12 +118,46 @@ def default_title(template: Page, today: date | None = None) -> str:
 
 
 def create_entry(
-    user_id: int, template: Page, values: dict[str, Any], *, title: str, draft: bool, shared: bool
+    user_id: int,
+    template: Page,
+    values: dict[str, Any],
+    *,
+    title: str,
+    draft: bool,
+    shared: bool,
+    submission: str | None = None,
 ) -> TemplateEntry:
-    """Keep a new filled-in copy of a template."""
-    entry = TemplateEntry(user_id=user_id, template_id=template.id, values={})
+    """Keep a new filled-in copy of a template, once per submission.
+
+    A save sent again (a double click, or a retry after a timeout that had in fact committed)
+    carries the same submission id and returns the copy already kept.
+    """
+    submission = submission if submission and SUBMISSION_RE.fullmatch(submission) else None
+    if submission:
+        kept = find_submission(user_id, submission)
+        if kept is not None:
+            return kept
+    entry = TemplateEntry(
+        user_id=user_id, template_id=template.id, values={}, submission_id=submission
+    )
     db.session.add(entry)
-    return save_entry(entry, template, values, title=title, draft=draft, shared=shared)
+    try:
+        return save_entry(entry, template, values, title=title, draft=draft, shared=shared)
+    except IntegrityError:
+        db.session.rollback()
+        kept = find_submission(user_id, submission) if submission else None
+        if kept is None:
+            raise
+        return kept
+
+
+def find_submission(user_id: int, submission: str) -> TemplateEntry | None:
+    """Return the copy a person kept with this submission id, if any."""
+    return db.session.scalar(
+        select(TemplateEntry).where(
+            TemplateEntry.user_id == user_id, TemplateEntry.submission_id == submission
+        )
+    )
 
 
 def save_entry(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from upward.extensions import db
@@ -14,6 +14,7 @@ from upward.models.types import UTCDateTime, user_fk, utcnow
 
 class TemplateEntry(db.Model):
     __tablename__ = "template_entries"
+    __table_args__ = (UniqueConstraint("user_id", "submission_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(user_fk(), index=True)
@@ -25,5 +26,7 @@ class TemplateEntry(db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     """Readable by the author's mentoring partner when true; by nobody else, ever."""
     session_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    submission_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    """The id of the form submission that created it: a resent save finds it, not a twin."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
