@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Iterator
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -146,3 +150,66 @@ def user(auth: AuthActions) -> AuthActions:
     response = auth.register()
     assert response.status_code == 302, response.get_data(as_text=True)
     return auth
+
+
+class MailRecorder:
+    """An aiosmtpd handler that keeps every message and can refuse chosen addresses."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Return the messages received for one address."""
+        return [m for m in self.messages if address in m["To"]]
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[MailRecorder, int]]:
+    """A real SMTP server on 127.0.0.1 for the test, and what it received."""
+    from aiosmtpd.controller import Controller
+
+    recorder = MailRecorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield recorder, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(tmp_path: Path, smtp_server) -> Iterator[Flask]:
+    """An app that sends its mail to the test's SMTP server."""
+    _, port = smtp_server
+    yield from build_app(
+        tmp_path,
+        UPWARD_SMTP_HOST="127.0.0.1",
+        UPWARD_SMTP_PORT=port,
+        UPWARD_SMTP_TLS="none",
+        UPWARD_SMTP_TIMEOUT=5.0,
+        UPWARD_BASE_URL="https://upward.example.com",
+    )
+
+
+@pytest.fixture
+def outbox(smtp_server) -> MailRecorder:
+    """The messages the test's SMTP server received."""
+    return smtp_server[0]

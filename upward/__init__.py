@@ -33,13 +33,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["UPWARD_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from upward import database, errors, publishing, security, templating
+    from upward import database, errors, mail, publishing, security, templating
     from upward.auth import auth
 
     database.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     publishing.init_app(app)
+    mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     register_blueprints(app)
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from upward.authors.routes import bp as authors
     from upward.discussions.routes import bp as discussions
     from upward.learn.routes import bp as learn
+    from upward.mail.routes import bp as mail
     from upward.program.routes import bp as program
     from upward.resources.routes import bp as resources
     from upward.search.routes import bp as search
@@ -75,3 +77,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search)
     app.register_blueprint(program)
     app.register_blueprint(authors)
+    app.register_blueprint(mail)

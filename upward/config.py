@@ -12,9 +12,9 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "UPWARD_"
@@ -40,6 +40,19 @@ class Settings(BaseModel):
     UPWARD_RATELIMIT: bool = True
     UPWARD_ARGON2_MEMORY_KIB: int = Field(default=19456, ge=8)
     UPWARD_ARGON2_TIME_COST: int = Field(default=2, ge=1)
+    UPWARD_BASE_URL: HttpUrl = HttpUrl("http://127.0.0.1:5000")
+    """The site's address as people reach it: the start of every link in an email."""
+    UPWARD_SMTP_HOST: str = ""
+    """SMTP server; empty writes each message to the outbox folder and the log instead."""
+    UPWARD_SMTP_PORT: int | None = Field(default=None, ge=1, le=65535)
+    """Empty means 465 with ssl, else 587."""
+    UPWARD_SMTP_TLS: Literal["starttls", "ssl", "none"] = "starttls"
+    UPWARD_SMTP_USER: str = ""
+    UPWARD_SMTP_PASSWORD: str = ""
+    UPWARD_SMTP_TIMEOUT: float = Field(default=10, gt=0, le=120)
+    UPWARD_MAIL_SENDER: str = "Upward <upward@localhost>"
+    UPWARD_OUTBOX_DIR: Path | None = None
+    """Where messages go without SMTP; empty means outbox/ in the instance folder."""
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -151,4 +164,21 @@ def get_config(
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": https,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **get_mail_config(settings, instance_path),
+    }
+
+
+def get_mail_config(settings: Settings, instance_path: str) -> dict[str, object]:
+    """Return the mail settings: SMTP when UPWARD_SMTP_HOST is set, else a local outbox folder."""
+    tls = settings.UPWARD_SMTP_TLS
+    return {
+        "UPWARD_BASE_URL": str(settings.UPWARD_BASE_URL).rstrip("/"),
+        "UPWARD_SMTP_HOST": settings.UPWARD_SMTP_HOST,
+        "UPWARD_SMTP_PORT": settings.UPWARD_SMTP_PORT or (465 if tls == "ssl" else 587),
+        "UPWARD_SMTP_TLS": tls,
+        "UPWARD_SMTP_USER": settings.UPWARD_SMTP_USER,
+        "UPWARD_SMTP_PASSWORD": settings.UPWARD_SMTP_PASSWORD,
+        "UPWARD_SMTP_TIMEOUT": settings.UPWARD_SMTP_TIMEOUT,
+        "UPWARD_MAIL_SENDER": settings.UPWARD_MAIL_SENDER,
+        "UPWARD_OUTBOX_DIR": str(settings.UPWARD_OUTBOX_DIR or Path(instance_path) / "outbox"),
     }

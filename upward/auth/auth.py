@@ -45,6 +45,6 @@ def load_user(session_id: str) -> User | None:
     if time.time() - logged_in > current_app.permanent_session_lifetime.total_seconds():
         return None  # an absolute lifetime: activity and remember-me don't extend it
     user = db.session.scalar(USER_BY_ID, {"user_id": user_id})
-    if user is None or user.session_version != version:
+    if user is None or user.session_version != version or not user.is_active:
         return None
     return user

@@ -125,3 +125,104 @@ class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Please enter your password."), Length(max=256)]
     )
+
+
+def new_password_field(label: str) -> PasswordField:
+    """Return a field for a new password: long enough (its strength is checked on the form)."""
+    return PasswordField(
+        label,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence works well.",
+        validators=[
+            DataRequired("Please choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+
+
+def confirm_field() -> PasswordField:
+    """Return the field that repeats the new password."""
+    return PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired("Please repeat the password."),
+            EqualTo("password", "The two passwords don't match."),
+        ],
+    )
+
+
+def current_password_field() -> PasswordField:
+    """Return the field that asks for the password the person has now."""
+    return PasswordField(
+        "Your current password",
+        validators=[DataRequired("Please enter your current password."), Length(max=256)],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice, refused when easy to guess (knowing the person's words)."""
+
+    password = new_password_field("New password")
+    confirm = confirm_field()
+    personal: tuple[str, ...] = ()
+    """The person's name and email, set by the view: a password built on them is refused."""
+
+    def validate_password(self, field: PasswordField) -> None:
+        """Refuse passwords that are easy to guess, counting the person's name and email."""
+        if len(field.data or "") < MIN_PASSWORD_LENGTH:
+            return  # the length message says it already
+        problem = get_password_problem(field.data, list(self.personal))
+        if problem:
+            raise ValidationError(problem)
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Your email address",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Email("That doesn't look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
+class ResetPasswordForm(NewPasswordForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = current_password_field()
+    password = new_password_field("New password")
+    confirm = confirm_field()
+
+
+class NameForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        filters=[normalize_name],
+        validators=[DataRequired("Please tell us your name."), Length(max=120)],
+    )
+
+    def validate_name(self, field: StringField) -> None:
+        """Refuse names with invisible characters or look-alike letters from two alphabets."""
+        problem = get_name_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(
+        "New email address",
+        filters=[strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Email("That doesn't look like an email address.", check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    current = current_password_field()

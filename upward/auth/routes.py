@@ -5,13 +5,36 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from upward.auth import services
-from upward.auth.forms import ConfirmPasswordForm, LoginForm, RegisterForm
-from upward.extensions import limiter
+from upward.auth import services, tokens
+from upward.auth.forms import (
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    EmailChangeForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NameForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from upward.extensions import db, limiter
+from upward.forms import ButtonForm
+from upward.mail.outbox import send_after_response
+from upward.models import User
+from upward.pairs import can_manage_pairs
 from upward.security import is_safe_redirect, verify_password
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -23,6 +46,8 @@ LOGIN_LIMIT = "60 per 5 minutes;300 per hour"
 # Per account, whatever the address: guessing one person's password stays slow even from a
 # botnet or a client that forges X-Forwarded-For.
 ACCOUNT_LIMIT = "5 per minute;30 per hour"
+# Per client address: a reset link for a forgotten password (a workshop may forget at once).
+FORGOT_LIMIT = "30 per 5 minutes;200 per day"
 
 
 def post_only(limit: str, **options: Any) -> Any:
@@ -87,6 +112,10 @@ def login() -> ResponseReturnValue:
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append("That email and password don't match an account.")
+        elif not user.is_active:
+            form.password.errors.append(
+                "This account is deactivated. Your program lead can reopen it."
+            )
         else:
             start_session(user, remember=form.remember.data)
             return redirect(next_url if is_safe_redirect(next_url) else url_for("learn.dashboard"))
@@ -148,3 +177,141 @@ def delete() -> ResponseReturnValue:
     if not form.password.errors:
         form.password.errors.append("That password isn't right. Your account is unchanged.")
     return render_template("auth/account.html", form=form), 400
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@post_only(FORGOT_LIMIT)
+def forgot_password() -> ResponseReturnValue:
+    """Mail a reset link, saying the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_after_response(services.request_password_reset(form.email.data))
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@post_only(FORGOT_LIMIT)
+def reset_password(token: str) -> ResponseReturnValue:
+    """Let the holder of a fresh reset link choose a new password, once."""
+    found = tokens.find(token, "password")
+    if found is None:
+        return render_template("auth/link_expired.html", form=ForgotPasswordForm()), 400
+    form = ResetPasswordForm()
+    owner = db.session.get(User, found.user_id)
+    form.personal = (owner.name, owner.email) if owner else ()
+    if form.validate_on_submit():
+        user = services.reset_password(found, form.password.data)
+        if user is None:
+            return render_template("auth/link_expired.html", form=ForgotPasswordForm()), 400
+        start_session(user, remember=False)
+        flash("Your password is changed, and you are logged in. Other devices are logged out.")
+        return redirect(url_for("learn.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limit_failures(LOGIN_LIMIT)
+def change_password() -> ResponseReturnValue:
+    """Change the password, after the current one; every other session ends."""
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    form.personal = (user.name, user.email)
+    if form.validate_on_submit():
+        if verify_password(user.password_hash, form.current.data):
+            services.set_password(user, form.password.data)
+            start_session(user, remember=False)
+            flash("Your password is changed. You are logged out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+        form.current.errors.append("That isn't your current password.")
+    status = 400 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/name", methods=["GET", "POST"])
+@login_required
+def change_name() -> ResponseReturnValue:
+    """Change the name the person goes by."""
+    form = NameForm(data={"name": current_user.name} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.change_name(current_user._get_current_object(), form.name.data)
+        flash("Your name is changed.", "success")
+        return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_name.html", form=form), status
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limit_failures(LOGIN_LIMIT)
+def change_email() -> ResponseReturnValue:
+    """Send a confirmation to a new address; the old one stays until it is confirmed."""
+    form = EmailChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append("That isn't your current password.")
+        else:
+            try:
+                message_id = services.request_email_change(user, form.email.data)
+            except services.AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                send_after_response(message_id)
+                flash(
+                    f"We sent a link to {form.email.data}. Until you follow it, "
+                    f"your address stays {user.email}.",
+                    "info",
+                )
+                return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/change_email.html", form=form), status
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    """Ask, then switch the account to the confirmed new address (a GET changes nothing)."""
+    found = tokens.find(token, "email")
+    if found is None:
+        return render_template("auth/email_link_expired.html"), 400
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email_change(found)
+        except services.AccountError as error:
+            flash(str(error), "error")
+            return render_template("auth/email_link_expired.html"), 400
+        flash(f"Your email address is now {user.email}.", "success")
+        return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm_email.html", form=form, new_email=found.new_email)
+
+
+@bp.get("/people/")
+@login_required
+def people() -> ResponseReturnValue:
+    """List accounts for program leads and admins, with deactivate and reopen buttons."""
+    if not can_manage_pairs(current_user):
+        abort(403)
+    actor = current_user._get_current_object()
+    accounts = services.list_accounts()
+    return render_template(
+        "auth/people.html",
+        accounts=accounts,
+        may_change={a.id for a in accounts if services.can_deactivate(actor, a)},
+    )
+
+
+@bp.post("/people/<int:user_id>/<any(deactivate, reactivate):action>")
+@login_required
+def set_active(user_id: int, action: str) -> ResponseReturnValue:
+    """Deactivate or reopen an account; its history stays either way."""
+    target = db.session.get(User, user_id)
+    if target is None or not services.can_deactivate(current_user._get_current_object(), target):
+        abort(404 if target is None else 403)
+    services.set_active(target, action == "reactivate")
+    verb = "reopened" if action == "reactivate" else "deactivated"
+    flash(f"{target.name}'s account is {verb}. Their history is kept.", "info")
+    return redirect(url_for("auth.people"))

@@ -7,21 +7,36 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from upward.auth import tokens
 from upward.extensions import db
+from upward.mail import outbox
 from upward.models import (
+    AccountToken,
     Bookmark,
     CheckAnswer,
     Completion,
+    MailOptOut,
     Pair,
     Rating,
     ReflectionNote,
+    SentMessage,
     TemplateEntry,
     User,
 )
 from upward.models.user import new_session_version
+from upward.models.types import utcnow
 from upward.security import hash_password, needs_rehash, verify_password
 
-OWNED = (Completion, CheckAnswer, ReflectionNote, TemplateEntry, Bookmark, Rating)
+OWNED = (
+    Completion,
+    CheckAnswer,
+    ReflectionNote,
+    TemplateEntry,
+    Bookmark,
+    Rating,
+    MailOptOut,
+    SentMessage,
+)
 
 
 class EmailTaken(Exception):
@@ -137,3 +152,102 @@ def delete_account(user: User) -> None:
     )
     db.session.delete(user)
     db.session.commit()
+
+
+class AccountError(ValueError):
+    """A change to an account that can't be made, with the reason to show."""
+
+
+def request_password_reset(email: str) -> int | None:
+    """Queue a reset link for an active account with this address; None when none was sent."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active:
+        return None
+    token = tokens.issue(user, "password")
+    if token is None:
+        return None
+    return outbox.queue(
+        "password_reset",
+        f"token {token.id}",
+        to=user.email,
+        user_id=user.id,
+        params={"token_id": token.id},
+    )
+
+
+def reset_password(token: AccountToken, password: str) -> User | None:
+    """Set a new password with a reset link, once; end every session. None if already spent."""
+    user = db.session.get(User, token.user_id)
+    if user is None or not tokens.use(token):
+        return None
+    set_password(user, password)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every session of the account, on every device."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def change_name(user: User, name: str) -> None:
+    """Change the name others see."""
+    user.name = name.strip()
+    db.session.commit()
+
+
+def request_email_change(user: User, new_email: str) -> int | None:
+    """Queue a confirmation to a new address; the account keeps the old one until it is used."""
+    address = normalize_email(new_email)
+    if address == user.email:
+        raise AccountError("That is already your address.")
+    if get_user_by_email(address) is not None:
+        raise AccountError("An account with this email already exists.")
+    token = tokens.issue(user, "email", new_email=address)
+    if token is None:
+        raise AccountError("We sent you several links in the last hour. Wait a little, then try.")
+    return outbox.queue(
+        "email_confirm",
+        f"token {token.id}",
+        to=address,
+        user_id=user.id,
+        params={"token_id": token.id},
+    )
+
+
+def confirm_email_change(token: AccountToken) -> User:
+    """Replace a person's address with the confirmed new one, once."""
+    user = db.session.get(User, token.user_id)
+    if user is None or token.new_email is None or not tokens.use(token):
+        raise AccountError("This link was already used.")
+    user.email = token.new_email
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("Another account took this address in the meantime.") from None
+    return user
+
+
+def can_deactivate(actor: User, target: User) -> bool:
+    """Tell whether one person may close another's account (leads: learners; admins: anyone)."""
+    if not actor.is_authenticated or actor.id == target.id:
+        return False
+    if actor.is_admin:
+        return True
+    return actor.role == "program" and target.role != "program" and not target.is_admin
+
+
+def set_active(user: User, active: bool) -> None:
+    """Close or reopen an account; closing it ends its sessions and keeps all its history."""
+    if active:
+        user.deactivated_at = None
+    elif user.deactivated_at is None:
+        user.deactivated_at = utcnow()
+        end_all_sessions(user)
+    db.session.commit()
+
+
+def list_accounts() -> list[User]:
+    """Return every account, by name, for the people page."""
+    return list(db.session.scalars(select(User).order_by(User.name, User.email)))

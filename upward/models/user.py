@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=new_session_version)
     """A random secret in the session cookie's user id; changing it ends every session."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    """Set when a program lead or admin closes the account; its history stays."""
 
     def get_id(self) -> str:
         """Return the id Flask-Login keeps in the session and remember-me cookie.
@@ -46,6 +48,11 @@ class User(UserMixin, db.Model):
         so neither cookie outlives it. Flask-Login asks for it only when someone logs in.
         """
         return f"{self.id}:{self.session_version}:{int(time.time())}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Tell whether the person may sign in (deactivated accounts may not)."""
+        return self.deactivated_at is None
 
     @property
     def role_label(self) -> str:

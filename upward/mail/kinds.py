@@ -1,0 +1,164 @@
+"""Every kind of mail Upward sends: its category, when it is due, and what it says.
+
+A kind is registered with `@kind(...)` on the function that renders it; a reminder also gets a
+`@kind.due` finder that the `flask mail send` command runs. Each finder is one small function
+returning the messages due now, keyed so that the same reminder is never claimed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from upward.extensions import db
+from upward.mail.compose import Mail, external_url
+from upward.models import Pair, SentMessage, TemplateEntry, User
+
+CATEGORIES = {
+    "sharing": "When my mentoring partner shares a filled-in template with me",
+    "reminders": "Reminders about sessions and check-ins",
+    "digest": "The weekly digest of pairs that need attention (program leads)",
+}
+"""Mail a person may switch off. Account mail (password resets, confirmations) always goes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A message a finder says should go out now, to a person, once per key."""
+
+    key: str
+    user_id: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Render = Callable[[SentMessage, User | None], Mail | None]
+Finder = Callable[[datetime], Iterable[Due]]
+
+
+@dataclass(slots=True)
+class Kind:
+    """One kind of mail: how it renders and, for reminders, when it is due."""
+
+    name: str
+    category: str | None
+    render: Render
+    find_due: Finder | None = None
+    to_stored_address: bool = False
+    """Send to the address stored with the message (a new address), not the account's."""
+
+    def due(self, finder: Finder) -> Finder:
+        """Register the function that finds the messages of this kind due now."""
+        self.find_due = finder
+        return finder
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, category: str | None = None, **options: Any) -> Callable[[Render], Kind]:
+    """Register a kind of mail by the function that renders it (None: it no longer applies)."""
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown mail category {category!r}")
+
+    def register(render: Render) -> Kind:
+        KINDS[name] = Kind(name, category, render, **options)
+        return KINDS[name]
+
+    return register
+
+
+# Account mail ----------------------------------------------------------------------------------
+
+
+@kind("password_reset")
+def password_reset(message: SentMessage, user: User | None) -> Mail | None:
+    """Send the link that lets a person choose a new password."""
+    from upward.auth import tokens
+
+    token = tokens.get_usable(message.params.get("token_id"), "password")
+    if token is None or user is None:
+        return None
+    return Mail(
+        subject="Reset your Upward password",
+        intro=("Someone, most likely you, asked to reset the password of your Upward account.",),
+        action_label="Choose a new password",
+        action_url=external_url("auth.reset_password", token=tokens.sign(token)),
+        after=(
+            f"The link works once, for {tokens.describe_lifetime('password')}.",
+            "If you didn't ask for it, ignore this email: your password stays as it is.",
+        ),
+    )
+
+
+@kind("email_confirm", to_stored_address=True)
+def email_confirm(message: SentMessage, user: User | None) -> Mail | None:
+    """Send the link that confirms a new address before it replaces the old one."""
+    from upward.auth import tokens
+
+    token = tokens.get_usable(message.params.get("token_id"), "email")
+    if token is None or user is None:
+        return None
+    return Mail(
+        subject="Confirm your new email address for Upward",
+        intro=(
+            f"You asked to use {token.new_email} for your Upward account instead of {user.email}.",
+            "Your account keeps the old address until you confirm this one.",
+        ),
+        action_label="Confirm this address",
+        action_url=external_url("auth.confirm_email", token=tokens.sign(token)),
+        after=(
+            f"The link works once, for {tokens.describe_lifetime('email')}.",
+            "If you didn't ask for this, ignore this email: nothing changes.",
+        ),
+    )
+
+
+# Nudges ----------------------------------------------------------------------------------------
+
+SHARED_LOOKBACK = timedelta(days=7)
+"""Shares older than this when the command first runs are not announced late."""
+
+
+@kind("template_shared", "sharing")
+def template_shared(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell a person their mentoring partner shared a filled-in template with them."""
+    from upward.pairs import get_partner_ids
+
+    entry = db.session.get(TemplateEntry, message.params.get("entry_id"))
+    if entry is None or user is None or not entry.shared or entry.is_draft:
+        return None
+    author = db.session.get(User, entry.user_id)
+    if author is None or author.id not in get_partner_ids(user.id):
+        return None
+    return Mail(
+        subject=f"{author.name} shared “{entry.title}” with you",
+        intro=(
+            f"{author.name}, your mentoring partner, shared a filled-in template with you: "
+            f"“{entry.title}”.",
+            "Reading it before you meet makes the next session start where theirs left off.",
+        ),
+        action_label="Read it",
+        action_url=external_url("discussions.entry", entry_id=entry.id),
+    )
+
+
+@template_shared.due
+def find_shared_templates(now: datetime) -> Iterator[Due]:
+    """Yield one message per partner for each template shared in the last week."""
+    author = TemplateEntry.user_id
+    rows = db.session.execute(
+        select(TemplateEntry.id, TemplateEntry.user_id, Pair.mentor_id, Pair.executive_id)
+        .join(Pair, or_(Pair.mentor_id == author, Pair.executive_id == author))
+        .where(
+            TemplateEntry.shared.is_(True),
+            TemplateEntry.is_draft.is_(False),
+            TemplateEntry.updated_at >= now - SHARED_LOOKBACK,
+        )
+    )
+    for entry_id, author_id, mentor_id, executive_id in rows:
+        partner = executive_id if author_id == mentor_id else mentor_id
+        yield Due(f"entry {entry_id} to {partner}", partner, {"entry_id": entry_id})
