@@ -85,6 +85,15 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
+SITE_SCRIPT = '<script src="/static/js/unsaved.js" defer></script>'
+"""The site's one script, a static file (CSP allows no inline script)."""
+
+
+def without_site_script(html: str) -> str:
+    """Return a page without the site's own script tag, to check nothing else adds one."""
+    return html.replace(SITE_SCRIPT, "", 1)
+
+
 CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )

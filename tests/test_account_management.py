@@ -147,7 +147,9 @@ def make_lead(app) -> AuthActions:
 
 
 def test_a_lead_deactivates_an_account_and_its_history_stays(app, user, client):
-    user.post("/templates/agenda", {"title": "Mine", "f_topic": "x"}, page="/templates/agenda")
+    user.post(
+        "/templates/agenda", {"title": "Mine", "f_title_topic": "x"}, page="/templates/agenda"
+    )
     lead = make_lead(app)
     target = get_user(app, "mentor@example.com")
     page = lead.client.get("/account/people/").get_data(as_text=True)

@@ -206,7 +206,7 @@ def make_pair(app) -> tuple[AuthActions, AuthActions]:
 
 
 def share(mentor: AuthActions, title: str = "Our first session", **extra) -> None:
-    data = {"title": title, "shared": "y", "f_topic": "Social media", **extra}
+    data = {"title": title, "shared": "y", "f_title_topic": "Social media", **extra}
     response = mentor.post("/templates/agenda", data, page="/templates/agenda")
     assert response.status_code == 302, response.get_data(as_text=True)
 

@@ -33,12 +33,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["UPWARD_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from upward import database, errors, mail, publishing, security, templating
+    from upward import database, errors, kept, mail, publishing, security, templating
     from upward.auth import auth
 
     database.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    kept.init_app(app)
     publishing.init_app(app)
     mail.init_app(app)
     errors.init_app(app)

@@ -59,7 +59,12 @@ def render_error(error: Exception) -> ResponseReturnValue:
 
 
 def render_csrf_error(error: CSRFError) -> ResponseReturnValue:
-    """Explain a missing or stale form token without losing the person."""
+    """Explain a missing or stale form token; text typed into it is kept, not lost."""
+    from upward.kept import rescue_refused_post
+
+    rescued = rescue_refused_post()
+    if rescued is not None:
+        return rescued
     hint = "Your session changed since the page was loaded. Go back, reload, and try again."
     return render_page(400, "That form has expired", hint), 400
 

@@ -19,6 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from upward import kept
 from upward.auth import services, tokens
 from upward.auth.forms import (
     ChangePasswordForm,
@@ -125,7 +126,9 @@ def login() -> ResponseReturnValue:
 
 def start_session(user: services.User, *, remember: bool) -> None:
     """Begin a fresh session for this user (never reuse the anonymous one)."""
+    kept_secret = kept.carry_over()
     session.clear()
+    kept.restore(kept_secret)
     login_user(user, remember=remember)
     session.permanent = True
 

@@ -23,8 +23,8 @@ from upward.models import (
     TemplateEntry,
     User,
 )
-from upward.models.user import new_session_version
 from upward.models.types import utcnow
+from upward.models.user import new_session_version
 from upward.security import hash_password, needs_rehash, verify_password
 
 OWNED = (

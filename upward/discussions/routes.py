@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from upward import kept
 from upward.content import Page
 from upward.discussions import services
 from upward.discussions.forms import EntryForm, build_entry_form
@@ -68,7 +69,11 @@ def index() -> ResponseReturnValue:
 def template(template_id: str) -> ResponseReturnValue:
     """Show a template's guidance beside an empty form, and the person's copies."""
     page = get_template(template_id)
-    form = build_entry_form(page, data={"title": services.default_title(page)})
+    typed = kept.take(f"template:{page.id}")
+    if typed is not None:
+        form = build_entry_form(page, strict=False, formdata=typed)
+    else:
+        form = build_entry_form(page, data={"title": services.default_title(page)})
     return render_template_page(page, form)
 
 
@@ -126,7 +131,11 @@ def edit(entry_id: int) -> ResponseReturnValue:
         flash("This template was removed from the library: you can still read and download it.")
         return redirect(url_for("discussions.entry", entry_id=item.id))
     draft = is_draft_save()
-    form = build_entry_form(page, strict=not draft, data=services.to_form_data(item, page))
+    typed = kept.take(f"entry:{item.id}") if request.method == "GET" else None
+    restored = {"formdata": typed} if typed is not None else {}
+    form = build_entry_form(
+        page, strict=not draft, data=services.to_form_data(item, page), **restored
+    )
     if form.validate_on_submit():
         services.save_entry(
             item,

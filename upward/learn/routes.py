@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from upward import progress
+from upward import kept, progress
 from upward.content import Page, Pathway
 from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
@@ -120,8 +120,10 @@ def render_step(
         else None
     )
     completion = completions.get(page.id)
+    typed = kept.take(f"step:{page.id}") if user_id else None
+    restored = {k[5:]: v for k, v in typed.items() if k.startswith("note-")} if typed else {}
     activity = steps.get_activity(user_id, page.id)
-    for prompt_id, text in (unsaved or {}).items():
+    for prompt_id, text in {**restored, **(unsaved or {})}.items():
         activity.notes[prompt_id] = steps.UnsavedNote(text)
     return render_template(
         "learn/step.html",
@@ -157,8 +159,16 @@ def back_to_step(page: Page) -> ResponseReturnValue:
 @bp.post("/steps/<step_id>/complete")
 @login_required
 def complete(step_id: str) -> ResponseReturnValue:
-    """Mark a step complete and go on to the next step of the pathway."""
+    """Save any reflection typed but not saved, mark the step complete, and go on."""
     page = get_step(step_id)
+    too_long = save_carried_notes(page)
+    if too_long:
+        flash(
+            f"A note holds up to {steps.MAX_NOTE_LENGTH:,} characters. Nothing is saved and the "
+            "step is not marked complete yet: shorten the note, then save.",
+            "error",
+        )
+        return render_step(page, get_followed_pathway(page), unsaved=too_long), 400
     progress.complete_step(current_user.id, page)
     path = get_followed_pathway(page)
     if path is None:
@@ -173,6 +183,26 @@ def complete(step_id: str) -> ResponseReturnValue:
     following = state.steps[index + 1] if index is not None and index + 1 < state.total else None
     target = following or state.next_step
     return redirect(url_for("learn.step", pathway_id=path.id, step_id=target.page.id))
+
+
+def save_carried_notes(page: Page) -> dict[str, str]:
+    """Save the reflections sent along with "Mark complete"; return those too long to keep."""
+    saved, too_long = 0, {}
+    for name, text in request.form.items():
+        if not name.startswith("note-"):
+            continue
+        prompt_id = name.removeprefix("note-")
+        try:
+            steps.save_note(current_user.id, page, prompt_id, text)
+        except steps.InvalidAnswer:
+            continue
+        except steps.NoteTooLong as error:
+            too_long[prompt_id] = error.text
+            continue
+        saved += 1
+    if saved:
+        flash("Your note is saved. Only you can see it.", "success")
+    return too_long
 
 
 @bp.post("/steps/<step_id>/uncomplete")

@@ -1,5 +1,6 @@
 """SQLAlchemy models: the database knows ids and events; the content library knows content."""
 
+from upward.models.kept import KeptWork
 from upward.models.learning import CheckAnswer, Completion, ReflectionNote, StepVersion
 from upward.models.mail import AccountToken, MailOptOut, SentMessage
 from upward.models.pairs import Pair
@@ -14,6 +15,7 @@ __all__ = [
     "Bookmark",
     "CheckAnswer",
     "Completion",
+    "KeptWork",
     "Pair",
     "Rating",
     "ReflectionNote",
