@@ -1,7 +1,7 @@
 """mail queue, mail opt-outs, account links, deactivation
 
 Revision ID: 308a71f551ae
-Revises: 3f1c2a9b7d10
+Revises: c5d25cdabf50
 Create Date: 2026-12-01 11:11:55.944584
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '308a71f551ae'
-down_revision = '3f1c2a9b7d10'
+down_revision = 'c5d25cdabf50'
 branch_labels = None
 depends_on = None
 
