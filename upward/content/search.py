@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
@@ -250,10 +251,15 @@ def _closest(word: str, vocabularies: Sequence[Vocabulary]) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def get_indexed(text: str) -> tuple[str, frozenset[str]]:
-    """Return a text as the index stores it (its terms, space-separated) and its folded words."""
+def get_indexed(text: str) -> tuple[str, tuple[str, ...]]:
+    """Return a text as the index stores it (its terms, space-separated) and its distinct words.
+
+    Kept for every text of the library, so a reload re-reads only changed files: the words are
+    interned so that the pages share them.
+    """
     words = get_words(text)
-    return " ".join([get_term(w) for w in words]), frozenset(words)
+    terms = {intern(word): get_term(word) for word in words}
+    return " ".join([terms[w] for w in words]), tuple(terms)
 
 
 def get_document_words(row: SearchRow) -> frozenset[str]:
