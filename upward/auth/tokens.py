@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from itsdangerous import BadSignature
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from upward.extensions import db
 from upward.mail.compose import serializer
@@ -85,7 +85,7 @@ def use(token: AccountToken) -> bool:
         .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
         .values(used_at=now)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         db.session.rollback()
         return False
     db.session.execute(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, Response, after_this_request, current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
@@ -146,7 +146,7 @@ def claim(message_id: int) -> bool:
         .values(status="sending", claimed_at=now)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def deliver(message_id: int) -> str | None:
