@@ -105,6 +105,10 @@ def test_new_email_is_confirmed_before_it_replaces_the_old(mail_app, outbox):
     assert confirmed.status_code == 302
     assert get_user(mail_app, "mentor@example.com") is None
     assert get_user(mail_app, "maya.new@example.com").name == "Maya Mentor"
+    confirmed.close()
+    [notice] = outbox.to("mentor@example.com")  # the old address hears of the change
+    assert notice["Subject"] == "Your Upward account has a new email address"
+    assert "maya.new@example.com" in notice.get_body(preferencelist=("plain",)).get_content()
     again = auth.client.get(path)
     assert again.status_code == 400 and "already used" in again.get_data(as_text=True)
     assert AuthActions(mail_app.test_client()).login("maya.new@example.com").status_code == 302

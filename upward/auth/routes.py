@@ -283,10 +283,11 @@ def confirm_email(token: str) -> ResponseReturnValue:
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            user = services.confirm_email_change(found)
+            user, notice = services.confirm_email_change(found)
         except services.AccountError as error:
             flash(str(error), "error")
             return render_template("auth/email_link_expired.html"), 400
+        send_after_response(notice)
         flash(f"Your email address is now {user.email}.", "success")
         return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
     return render_template("auth/confirm_email.html", form=form, new_email=found.new_email)

@@ -215,18 +215,30 @@ def request_email_change(user: User, new_email: str) -> int | None:
     )
 
 
-def confirm_email_change(token: AccountToken) -> User:
-    """Replace a person's address with the confirmed new one, once."""
+def confirm_email_change(token: AccountToken) -> tuple[User, int | None]:
+    """Replace a person's address with the confirmed new one, once; tell the old address.
+
+    Returns the user and the queued notice to the old address (so a change the owner did not
+    make is noticed where they still read mail).
+    """
     user = db.session.get(User, token.user_id)
     if user is None or token.new_email is None or not tokens.use(token):
         raise AccountError("This link was already used.")
+    old = user.email
     user.email = token.new_email
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise AccountError("Another account took this address in the meantime.") from None
-    return user
+    notice = outbox.queue(
+        "email_changed",
+        f"token {token.id}",
+        to=old,
+        user_id=user.id,
+        params={"old": old, "new": user.email},
+    )
+    return user, notice
 
 
 def can_deactivate(actor: User, target: User) -> bool:

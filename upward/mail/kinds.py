@@ -117,6 +117,27 @@ def email_confirm(message: SentMessage, user: User | None) -> Mail | None:
     )
 
 
+@kind("email_changed", to_stored_address=True)
+def email_changed(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell the old address that the account now uses a new one."""
+    if user is None:
+        return None
+    return Mail(
+        subject="Your Upward account has a new email address",
+        intro=(
+            f"Your Upward account now uses {message.params.get('new')} instead of "
+            f"{message.params.get('old')}. Mail for the account goes there from now on.",
+            "If you made this change, there is nothing to do.",
+        ),
+        action_label="Log in to check your account",
+        action_url=external_url("auth.login"),
+        after=(
+            "If you didn't make this change, someone else may know your password: ask your "
+            "program lead or an admin to deactivate the account and put your address back.",
+        ),
+    )
+
+
 # Nudges ----------------------------------------------------------------------------------------
 
 SHARED_LOOKBACK = timedelta(days=7)
