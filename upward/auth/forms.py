@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from upward.forms import Form
 from upward.security import MIN_PASSWORD_LENGTH, get_password_problem
 from upward.vocabulary import ROLE_BLURBS, ROLES
 
@@ -54,7 +54,7 @@ ROLE_CHOICES = [
 ]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         "Your name",
         filters=[normalize_name],
@@ -109,7 +109,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Email",
         filters=[strip],
@@ -121,7 +121,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(Form):
     password = PasswordField(
         "Your password", validators=[DataRequired("Please enter your password."), Length(max=256)]
     )

@@ -202,6 +202,7 @@ def get_markdown() -> MarkdownIt:
     md.inline.ruler.before("text", "upward_budget", _spend_inline)
     md.core.ruler.push("upward_size", _check_size)
     md.core.ruler.push("upward", _collect)
+    md.core.ruler.push("table_labels", _label_table_cells)
     return md
 
 
@@ -416,6 +417,25 @@ def _collect(state: StateCore) -> None:
             "reflection",
         ):
             ctx.plain.append(token.content)
+
+
+def _label_table_cells(state: StateCore) -> None:
+    """Core rule: give each body cell its column's heading, so a phone can stack the rows."""
+    headings: list[str] = []
+    column = 0
+    for index, token in enumerate(state.tokens):
+        if token.type == "thead_open":
+            headings = []
+        elif token.type == "th_open":
+            inline = state.tokens[index + 1]
+            headings.append("".join(c.content for c in inline.children or () if c.content))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            label = headings[column] if column < len(headings) else ""
+            if label.strip():
+                token.attrSet("data-label", label.strip())
+            column += 1
 
 
 def _open_callout(ctx: _Context | None, token: Token, line: int) -> None:

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from upward.content import FormField, Page
 from upward.discussions.services import MAX_TITLE_LENGTH, get_rating_labels
+from upward.forms import Form
 
 PREFIX = "f_"
 """Template field names are prefixed so none can clash with the form's own attributes."""
@@ -39,7 +39,7 @@ class DayField(DateField):
             raise ValueError("Enter a date as YYYY-MM-DD, such as 2026-11-21.") from None
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """The fixed part of every filled-in template: its title and whether it is shared."""
 
     title = StringField(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired
 
+from upward.forms import Form
 from upward.learn.steps import MAX_NOTE_LENGTH
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     # The step's own check knows its options; the service refuses one it doesn't have.
     choice = RadioField(
         "Your answer",
@@ -19,5 +19,5 @@ class CheckForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     text = TextAreaField("Your private note", render_kw={"maxlength": MAX_NOTE_LENGTH})

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from upward.forms import Form
 
-class PairForm(FlaskForm):
+
+class PairForm(Form):
     mentor = SelectField("Mentor", coerce=int, validators=[InputRequired("Choose a mentor.")])
     executive = SelectField(
         "Executive mentee", coerce=int, validators=[InputRequired("Choose an executive mentee.")]

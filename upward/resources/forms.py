@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from upward.forms import AUDIENCE_LABELS, options
+from upward.forms import Form, AUDIENCE_LABELS, options
 from upward.resources.services import SORTS
 from upward.vocabulary import FORMATS, THEMES
 
 STARS = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
 
 
-class ResourceFilterForm(FlaskForm):
+class ResourceFilterForm(Form):
     """The GET filters of the list: bookmarkable, and no token needed to read."""
 
     class Meta:
@@ -29,13 +28,13 @@ class ResourceFilterForm(FlaskForm):
     bookmarked = BooleanField("Only your bookmarks")
 
 
-class BookmarkForm(FlaskForm):
+class BookmarkForm(Form):
     """Bookmark or unbookmark: remembers the page to go back to."""
 
     next = HiddenField()
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     stars = RadioField(
         "Your rating", choices=STARS, coerce=int, validators=[InputRequired("Pick 1 to 5 stars.")]
     )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length
 
-from upward.forms import AUDIENCE_LABELS, options
+from upward.forms import AUDIENCE_LABELS, Form, options
 from upward.search.services import FILTERS
 
 MAX_QUERY_LENGTH = 200
 KIND_CHOICES = {name: label for name, (label, _) in FILTERS.items()}
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False
 
