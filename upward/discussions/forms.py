@@ -54,8 +54,12 @@ class EntryForm(Form):
             "alone. Nobody else can see it."
         ),
     )
-    submission = HiddenField(default=lambda: uuid.uuid4().hex)
-    """Names this one submission, so a retried or double-clicked save keeps a single copy."""
+    submission = HiddenField(default=lambda: uuid.uuid4().hex, render_kw={"data-form-key": ""})
+    """Names this one submission, so a retried or double-clicked save keeps a single copy.
+
+    A page reloaded by Back renders a new id, so static/js/upward.js keeps the first one in the
+    page's history entry and puts it back: Back, then Save, updates the copy too.
+    """
 
     def answer_fields(self) -> Iterator[Field]:
         """Yield the template's own fields, in the template's order."""

@@ -12,7 +12,7 @@ from upward.discussions import services
 from upward.discussions.forms import EntryForm, build_entry_form
 from upward.forms import ButtonForm
 from upward.models import TemplateEntry
-from upward.pairs import can_manage_pairs, get_partners
+from upward.pairs import can_manage_pairs, get_partner_ids, get_partners
 from upward.publishing import get_library
 from upward.viewer import get_visible_page, sees_drafts
 
@@ -84,9 +84,9 @@ def create(template_id: str) -> ResponseReturnValue:
     page = get_template(template_id)
     draft = is_draft_save()
     form = build_entry_form(page, strict=not draft)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or refuse_empty(form):
         return render_template_page(page, form), 400
-    entry = services.create_entry(
+    entry, is_new = services.create_entry(
         current_user.id,
         page,
         form.answers(),
@@ -95,14 +95,46 @@ def create(template_id: str) -> ResponseReturnValue:
         shared=form.shared.data,
         submission=form.submission.data,
     )
-    flash("Draft saved. Only you can see it." if draft else "Saved.", "success")
+    message = "Draft saved. Only you can see it." if draft else "Saved."
+    if not is_new:
+        message += " You had saved this form before, so that copy is updated (no second copy)."
+    flash(message, "success")
     return redirect(url_for("discussions.entry", entry_id=entry.id))
+
+
+def has_partner() -> bool:
+    """Tell whether the current person has a mentoring partner to share with."""
+    return current_user.is_authenticated and bool(get_partner_ids(current_user.id))
+
+
+def explain_sharing(form: EntryForm) -> EntryForm:
+    """Say what "share" will do for this person: nothing yet when nobody is paired with them."""
+    if not has_partner():
+        form.shared.description = (
+            "You have no mentoring partner yet. Tick this and your partner can read it "
+            "(not change it) once your program lead pairs you. Nobody else can see it."
+        )
+    return form
+
+
+def refuse_empty(form: EntryForm) -> bool:
+    """Tell the person, and return True, when every answer is empty: there is nothing to keep."""
+    if any(value not in (None, "") for value in services.clean_values(form.answers()).values()):
+        return False
+    form.form_errors.append("Nothing to save yet: fill in at least one answer first.")
+    return True
 
 
 def render_template_page(page: Page, form: EntryForm) -> str:
     """Render a template page with its form (empty or as typed)."""
     copies = services.list_copies(current_user.id, page.id) if current_user.is_authenticated else []
-    return render_template("discussions/template.html", page=page, form=form, copies=copies)
+    return render_template(
+        "discussions/template.html",
+        page=page,
+        form=explain_sharing(form),
+        copies=copies,
+        has_partner=has_partner(),
+    )
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -118,6 +150,7 @@ def entry(entry_id: int) -> ResponseReturnValue:
         answers=services.get_answers(item, page),
         author=services.get_author(item),
         is_mine=item.user_id == current_user.id,
+        has_partner=has_partner(),
     )
 
 
@@ -136,7 +169,7 @@ def edit(entry_id: int) -> ResponseReturnValue:
     form = build_entry_form(
         page, strict=not draft, data=services.to_form_data(item, page), **restored
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_empty(form):
         services.save_entry(
             item,
             page,
@@ -147,8 +180,10 @@ def edit(entry_id: int) -> ResponseReturnValue:
         )
         flash("Draft saved." if draft else "Saved.", "success")
         return redirect(url_for("discussions.entry", entry_id=item.id))
-    status = 400 if form.errors else 200
-    return render_template("discussions/edit.html", entry=item, page=page, form=form), status
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "discussions/edit.html", entry=item, page=page, form=explain_sharing(form)
+    ), status
 
 
 @bp.get("/entries/<int:entry_id>.md")

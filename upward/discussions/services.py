@@ -126,29 +126,32 @@ def create_entry(
     draft: bool,
     shared: bool,
     submission: str | None = None,
-) -> TemplateEntry:
-    """Keep a new filled-in copy of a template, once per submission.
+) -> tuple[TemplateEntry, bool]:
+    """Keep a new filled-in copy of a template, once per submission; return it and if it is new.
 
-    A save sent again (a double click, or a retry after a timeout that had in fact committed)
-    carries the same submission id and returns the copy already kept.
+    A save sent again (a double click, a retry after a timeout that had in fact committed, or
+    Back then Save) carries the same submission id: it updates the copy already kept with what
+    was sent last, instead of keeping a twin.
     """
+    options = {"title": title, "draft": draft, "shared": shared}
     submission = submission if submission and SUBMISSION_RE.fullmatch(submission) else None
-    if submission:
-        kept = find_submission(user_id, submission)
-        if kept is not None:
-            return kept
+    kept = find_submission(user_id, submission) if submission else None
+    if kept is not None and kept.template_id != template.id:
+        kept = submission = None  # a key copied onto another template's form: a new copy
+    if kept is not None:
+        return save_entry(kept, template, values, **options), False
     entry = TemplateEntry(
         user_id=user_id, template_id=template.id, values={}, submission_id=submission
     )
     db.session.add(entry)
     try:
-        return save_entry(entry, template, values, title=title, draft=draft, shared=shared)
+        return save_entry(entry, template, values, **options), True
     except IntegrityError:
         db.session.rollback()
         kept = find_submission(user_id, submission) if submission else None
         if kept is None:
             raise
-        return kept
+        return save_entry(kept, template, values, **options), False
 
 
 def find_submission(user_id: int, submission: str) -> TemplateEntry | None:
@@ -185,6 +188,11 @@ def save_entry(
     entry.updated_at = utcnow()
     db.session.commit()
     return entry
+
+
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Return answers as they would be stored: blanks as None."""
+    return {name: to_stored(value) for name, value in values.items()}
 
 
 def to_stored(value: Any) -> Any:

@@ -12,6 +12,7 @@ from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
 from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
+from upward.pairs import get_partner_ids
 from upward.publishing import get_last_updated, get_library
 from upward.viewer import current_user_id, get_visible_page, sees_drafts
 
@@ -49,13 +50,29 @@ def dashboard() -> ResponseReturnValue:
     tracks = progress.get_all_progress(
         library, completions, include_drafts=sees_drafts(), audience_first=current_user.role
     )
+    mine, others = split_tracks(tracks, current_user.role)
     return render_template(
         "learn/dashboard.html",
-        tracks=tracks,
+        mine=mine,
+        others=others,
+        has_partner=bool(get_partner_ids(current_user.id)),
         notes=steps.get_notes(current_user.id),
         entries=list_entries(current_user.id),
         library=library,
     )
+
+
+OTHER_SIDES = {"mentor": {"executive"}, "executive": {"mentor"}, "program": {"mentor", "executive"}}
+"""The tracks a role sees as "the other side": learners never get the program lead's."""
+
+
+def split_tracks(
+    tracks: list[progress.PathwayProgress], role: str
+) -> tuple[list[progress.PathwayProgress], list[progress.PathwayProgress]]:
+    """Split pathway progress into a role's own tracks and the other side's."""
+    other_sides = OTHER_SIDES.get(role, set())
+    mine = [t for t in tracks if t.pathway.audience in (role, "all")]
+    return mine, [t for t in tracks if t.pathway.audience in other_sides]
 
 
 @bp.get("/pathways/<pathway_id>")
@@ -267,7 +284,7 @@ def reflect(step_id: str, prompt_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        steps.save_note(current_user.id, page, prompt_id, form.text.data or "")
+        outcome = steps.save_note(current_user.id, page, prompt_id, form.text.data or "")
     except steps.InvalidAnswer:
         abort(404)
     except steps.NoteTooLong as error:
@@ -277,8 +294,15 @@ def reflect(step_id: str, prompt_id: str) -> ResponseReturnValue:
             "error",
         )
         return render_step(page, get_followed_pathway(page), unsaved={prompt_id: error.text}), 400
-    flash("Your note is saved. Only you can see it.", "success")
+    flash(*NOTE_OUTCOMES[outcome])
     return redirect_to_block(page, prompt_id)
+
+
+NOTE_OUTCOMES = {
+    "saved": ("Your note is saved. Only you can see it.", "success"),
+    "deleted": ("You emptied the note, so it is deleted.", "info"),
+    "empty": ("Nothing to save: the note is empty.", "info"),
+}
 
 
 def redirect_to_block(page: Page, block_id: str) -> ResponseReturnValue:

@@ -96,8 +96,11 @@ def answer_check(user_id: int, page: Page, check_id: str, choice: int) -> bool:
     return correct
 
 
-def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> None:
-    """Store a person's private note for a reflection prompt; an empty note deletes it."""
+def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> str:
+    """Store a person's private note for a reflection prompt; an empty note deletes it.
+
+    Return what happened: "saved", "deleted" (emptied), or "empty" (nothing there, nothing kept).
+    """
     if find_block(page, Reflection, prompt_id) is None:
         raise InvalidAnswer(prompt_id)
     # Browsers count a line break as one character and send two (CR LF).
@@ -105,26 +108,28 @@ def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> None:
     if len(text) > MAX_NOTE_LENGTH:
         raise NoteTooLong(text)
     if not text:
-        db.session.execute(
+        result = db.session.execute(
             ReflectionNote.__table__.delete().where(
                 ReflectionNote.user_id == user_id,
                 ReflectionNote.step_id == page.id,
                 ReflectionNote.prompt_id == prompt_id,
             )
         )
-    else:
-        db.session.execute(
-            upsert(
-                ReflectionNote,
-                ["user_id", "step_id", "prompt_id"],
-                user_id=user_id,
-                step_id=page.id,
-                prompt_id=prompt_id,
-                text=text,
-                updated_at=utcnow(),
-            )
+        db.session.commit()
+        return "deleted" if result.rowcount else "empty"
+    db.session.execute(
+        upsert(
+            ReflectionNote,
+            ["user_id", "step_id", "prompt_id"],
+            user_id=user_id,
+            step_id=page.id,
+            prompt_id=prompt_id,
+            text=text,
+            updated_at=utcnow(),
         )
+    )
     db.session.commit()
+    return "saved"
 
 
 ALL_NOTES = (
