@@ -75,7 +75,9 @@ def test_query_is_escaped_and_odd_input_is_harmless(client):
 def test_too_long_query_is_refused_politely(client):
     response = client.get("/search", query_string={"q": "a" * 300})
     assert response.status_code == 200
-    assert "Field cannot be longer than 200 characters." in response.get_data(as_text=True)
+    assert "Keep this to 200 characters or fewer (you typed 300)." in response.get_data(
+        as_text=True
+    )
 
 
 def test_drafts_are_hidden_from_learners(client, user):

@@ -60,6 +60,11 @@ def list_pairs() -> list[PairView]:
     return [PairView(pair_id, m, e) for pair_id, m, e in rows]
 
 
+def get_pair(pair_id: int) -> PairView | None:
+    """Return one pair with both people, or None."""
+    return next((pair for pair in list_pairs() if pair.id == pair_id), None)
+
+
 def list_people(role: str) -> list[User]:
     """Return everyone with a role, by name: the choices for a new pair."""
     return list(db.session.scalars(select(User).where(User.role == role).order_by(User.name)))

@@ -203,6 +203,7 @@ def get_markdown() -> MarkdownIt:
     md.core.ruler.push("upward_size", _check_size)
     md.core.ruler.push("upward", _collect)
     md.core.ruler.push("table_labels", _label_table_cells)
+    md.add_render_rule("td_open", _render_td_open)
     return md
 
 
@@ -433,9 +434,18 @@ def _label_table_cells(state: StateCore) -> None:
             column = 0
         elif token.type == "td_open":
             label = headings[column] if column < len(headings) else ""
-            if label.strip():
-                token.attrSet("data-label", label.strip())
+            if label.strip() and state.tokens[index + 1].content.strip():
+                token.meta["label"] = label.strip()
             column += 1
+
+
+def _render_td_open(self: RendererHTML, tokens: Sequence[Token], idx: int, *args: Any) -> str:
+    """Open a body cell with its column's heading, shown only where rows are stacked."""
+    opening = self.renderToken(tokens, idx, *args)
+    label = tokens[idx].meta.get("label")
+    if not label:
+        return opening
+    return f'{opening}<span class="cell-label">{escapeHtml(label)}</span>'
 
 
 def _open_callout(ctx: _Context | None, token: Token, line: int) -> None:

@@ -58,14 +58,17 @@ def list_pairs() -> ResponseReturnValue:
     ), status
 
 
-@bp.post("/pairs/<int:pair_id>/delete")
+@bp.route("/pairs/<int:pair_id>/delete", methods=["GET", "POST"])
 def remove_pair(pair_id: int) -> ResponseReturnValue:
-    """Remove a pair: shared templates stop being visible to the former partner."""
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    if not pairs.remove_pair(pair_id):
+    """Ask for confirmation, then remove a pair: shared templates stop being visible."""
+    pair = pairs.get_pair(pair_id)
+    if pair is None:
         abort(404)
-    flash("Pair removed.", "info")
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return render_template("program/remove_pair.html", pair=pair, form=form)
+    pairs.remove_pair(pair_id)
+    flash(f"{pair.mentor.name} and {pair.executive.name} are no longer paired.", "info")
     return redirect(url_for("program.list_pairs"))
 
 

@@ -49,8 +49,15 @@ def index() -> ResponseReturnValue:
     items = services.list_resources(
         get_library(), filters, current_user_id(), include_drafts=sees_drafts()
     )
+    listing = services.paginate(items, request.args.get("page", "1"))
+    args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
-        "resources/index.html", items=items, form=form, filters=filters, action_form=BookmarkForm()
+        "resources/index.html",
+        listing=listing,
+        form=form,
+        filters=filters,
+        action_form=BookmarkForm(),
+        page_url=lambda number: url_for("resources.index", **args, page=number),
     )
 
 

@@ -128,6 +128,36 @@ def list_resources(
     return sorted(items, key=sort_key(filters.sort))
 
 
+PER_PAGE = 10
+"""Resources on one page of the list: a phone scrolls about ten cards comfortably."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a list: its items, which page, how many pages and items in all."""
+
+    items: list[ResourceItem]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
+
+
+def paginate(items: list[ResourceItem], page: str) -> Listing:
+    """Return one page of the list (page numbers from 1; nonsense reads as 1)."""
+    number = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    pages = max(1, -(-len(items) // PER_PAGE))
+    start = (number - 1) * PER_PAGE
+    return Listing(items[start : start + PER_PAGE], number, pages, len(items))
+
+
 def get_item(page: Page, user_id: int | None) -> ResourceItem:
     """Return one resource with its ratings and the person's bookmark and stars."""
     rating = get_ratings([page.id]).get(page.id, RatingSummary())
