@@ -24,7 +24,21 @@
     target.scrollIntoView({ block: "start" });
   }
 
+  // Back, then Save: the reloaded form gets a new key from the server, which would keep a second
+  // copy. The first key lives in this history entry's state, so the same entry gets it back.
+  function keepFormKey() {
+    var input = document.querySelector("input[data-form-key]");
+    if (!input) return;
+    var state = history.state || {};
+    if (state.formKey) {
+      input.value = state.formKey;
+    } else {
+      history.replaceState(Object.assign({}, state, { formKey: input.value }), "");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    keepFormKey();
     foldGuidance();
     document.addEventListener("click", followJump);
   });
