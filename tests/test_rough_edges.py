@@ -14,8 +14,8 @@ from tests.conftest import ROOT, SITE, AuthActions, build_app, csrf_token
 from upward.content.render import MD
 from upward.extensions import db
 from upward.forms import Form
-from upward.library import get_store
 from upward.models import Pair, ReflectionNote, TemplateEntry, User
+from upward.publishing import get_store
 from upward.resources import services as resource_services
 
 CHECKIN = {

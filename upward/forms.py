@@ -1,4 +1,4 @@
-"""Forms and form pieces shared by several blueprints; the base of every form, in the site's voice."""
+"""Forms and pieces shared by several blueprints; the base of every form, in the site's voice."""
 
 from __future__ import annotations
 

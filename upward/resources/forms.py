@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from upward.forms import Form, AUDIENCE_LABELS, options
+from upward.forms import AUDIENCE_LABELS, Form, options
 from upward.resources.services import SORTS
 from upward.vocabulary import FORMATS, THEMES
 
