@@ -485,14 +485,21 @@ def test_a_resent_template_save_keeps_one_copy(app, client, user):
     page = client.get("/templates/checkin").get_data(as_text=True)
     submission = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page)
     assert submission, "the form names its submission"
-    data = {"title": "Once", "action": "draft", "submission": submission.group(1)}
+    data = {
+        "title": "Once",
+        "action": "draft",
+        "f_learned": "One answer",  # an empty draft is not kept at all (#16)
+        "submission": submission.group(1),
+    }
     first = user.post("/templates/checkin", data)
     second = user.post("/templates/checkin", data)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TemplateEntry)) == 1
-    other = user.post("/templates/checkin", {"title": "Another", "action": "draft"})
+    other = user.post(
+        "/templates/checkin", {"title": "Another", "action": "draft", "f_learned": "Another"}
+    )
     assert other.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TemplateEntry)) == 2

@@ -35,11 +35,9 @@ def entries(app) -> list[TemplateEntry]:
         return list(db.session.scalars(select(TemplateEntry).order_by(TemplateEntry.id)))
 
 
-def form_key(client, template: str = "checkin") -> str:
+def submission_id(client, template: str = "checkin") -> str:
     html = client.get(f"/templates/{template}").get_data(as_text=True)
-    match = re.search(r'name="form_key" type="hidden" value="([0-9a-f]{32})"', html) or re.search(
-        r'name="form_key"[^>]*value="([0-9a-f]{32})"', html
-    )
+    match = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', html)
     assert match, "the blank form carries no key"
     return match.group(1)
 
@@ -239,12 +237,14 @@ def test_emptying_a_copy_by_save_draft_is_refused_and_keeps_it(app, client, user
 
 
 def test_back_then_save_updates_the_copy_instead_of_making_a_second(app, client, user):
-    key = form_key(client)
-    first = user.post("/templates/checkin", {**CHECKIN, "form_key": key}, page="/templates/checkin")
+    key = submission_id(client)
+    first = user.post(
+        "/templates/checkin", {**CHECKIN, "submission": key}, page="/templates/checkin"
+    )
     assert first.status_code == 302
     again = user.post(
         "/templates/checkin",
-        {**CHECKIN, "form_key": key, "f_change": "Bring two examples."},
+        {**CHECKIN, "submission": key, "f_change": "Bring two examples."},
         page="/templates/checkin",
     )
     assert again.status_code == 302 and again.location == first.location
@@ -253,18 +253,20 @@ def test_back_then_save_updates_the_copy_instead_of_making_a_second(app, client,
     assert "so that copy is updated" in client.get(again.location).get_data(as_text=True)
     # A new visit to the blank form is a new copy.
     user.post(
-        "/templates/checkin", {**CHECKIN, "form_key": form_key(client)}, page="/templates/checkin"
+        "/templates/checkin",
+        {**CHECKIN, "submission": submission_id(client)},
+        page="/templates/checkin",
     )
     assert len(entries(app)) == 2
 
 
-def test_a_form_key_never_reaches_someone_elses_copy(app, client, user):
-    key = form_key(client)
-    user.post("/templates/checkin", {**CHECKIN, "form_key": key}, page="/templates/checkin")
+def test_a_submission_id_never_reaches_someone_elses_copy(app, client, user):
+    key = submission_id(client)
+    user.post("/templates/checkin", {**CHECKIN, "submission": key}, page="/templates/checkin")
     other = person(app, "other@example.com", "Oli Other", "mentor")
     other.post(
         "/templates/checkin",
-        {**CHECKIN, "form_key": key, "f_learned": "Mine."},
+        {**CHECKIN, "submission": key, "f_learned": "Mine."},
         page="/templates/checkin",
     )
     first, second = entries(app)
@@ -435,3 +437,14 @@ def test_no_banner_when_the_library_is_fine(client, auth):
         db.session.execute(User.__table__.update().values(is_author=True))
         db.session.commit()
     assert "The content library has problems" not in client.get(STEP).get_data(as_text=True)
+
+
+def test_a_submission_id_from_another_template_makes_a_new_copy(app, client, user):
+    key = submission_id(client)
+    user.post("/templates/checkin", {**CHECKIN, "submission": key}, page="/templates/")
+    other = {"title": "", "f_title_topic": "Short videos", "action": "draft", "submission": key}
+    response = user.post("/templates/agenda", other, page="/templates/")
+    assert response.status_code == 302
+    first, second = entries(app)
+    assert first.template_id == "checkin" and first.values["learned"] == CHECKIN["f_learned"]
+    assert second.template_id == "agenda" and second.submission_id is None
