@@ -448,3 +448,17 @@ def test_a_submission_id_from_another_template_makes_a_new_copy(app, client, use
     first, second = entries(app)
     assert first.template_id == "checkin" and first.values["learned"] == CHECKIN["f_learned"]
     assert second.template_id == "agenda" and second.submission_id is None
+
+
+def test_a_draft_marked_to_share_is_called_private(app, client, user):
+    person(app, "exec@example.com", "Eve Exec", "executive")
+    with app.app_context():
+        mentor, executive = user_id(app, "mentor@example.com"), user_id(app, "exec@example.com")
+        db.session.add(Pair(mentor_id=mentor, executive_id=executive))
+        db.session.commit()
+    draft = {"f_learned": "Half a thought.", "shared": "y", "action": "draft"}
+    user.post("/templates/checkin", draft, page="/templates/")
+    [entry] = entries(app)
+    html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Private while it is a draft: it will be shared when you save it" in html
+    assert "Shared with your mentoring partner" not in html

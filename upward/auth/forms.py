@@ -162,7 +162,7 @@ def current_password_field() -> PasswordField:
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password, typed twice, refused when easy to guess (knowing the person's words)."""
 
     password = new_password_field("New password")
@@ -179,7 +179,7 @@ class NewPasswordForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         "Your email address",
         filters=[strip],
@@ -201,7 +201,7 @@ class ChangePasswordForm(NewPasswordForm):
     confirm = confirm_field()
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     name = StringField(
         "Your name",
         filters=[normalize_name],
@@ -215,7 +215,7 @@ class NameForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = EmailField(
         "New email address",
         filters=[strip],
