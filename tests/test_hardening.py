@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import flask_migrate
 import pytest
@@ -520,11 +520,19 @@ def database_down(app):
     def refuse(*args, **kwargs):
         raise error("connection refused: the database is down")
 
+    from upward.database import connect_watched
+
+    # The first do_connect listener that returns a connection wins: stand in for the watcher.
+    watched = event.contains(engine, "do_connect", connect_watched)
+    if watched:
+        event.remove(engine, "do_connect", connect_watched)
     event.listen(engine, "do_connect", refuse)
     try:
         yield
     finally:
         event.remove(engine, "do_connect", refuse)
+        if watched:
+            event.listen(engine, "do_connect", connect_watched)
 
 
 def test_database_down_gives_a_styled_503_with_retry_after(app, client, auth):
@@ -622,3 +630,94 @@ def test_cookies_take_the_host_prefix_behind_https(monkeypatch):
     assert config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+
+
+# 10. A frozen database: the watchdog gives up on a wait that statement_timeout can't end.
+
+
+class FreezingProxy:
+    """A TCP proxy to PostgreSQL that can stop passing bytes, as a stopped server does."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        import socket
+        import threading
+
+        self.upstream = upstream
+        self.frozen = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            remote = socket.create_connection(self.upstream)
+            for source, target in ((client, remote), (remote, client)):
+                threading.Thread(target=self.pump, args=(source, target), daemon=True).start()
+
+    def pump(self, source, target) -> None:
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                data = b""
+            while self.frozen.is_set():
+                time.sleep(0.05)
+            if not data:
+                for sock in (source, target):
+                    with suppress(OSError):
+                        sock.close()
+                return
+            with suppress(OSError):
+                target.sendall(data)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def test_a_frozen_database_gets_a_503_not_a_hung_worker(tmp_path, monkeypatch):
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from upward import database
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("the watchdog guards PostgreSQL connections")
+    real = make_url(url.replace("postgresql://", "postgresql+psycopg://"))
+    proxy = FreezingProxy((real.host or "127.0.0.1", real.port or 5432))
+    monkeypatch.setattr(database.WATCHDOG, "seconds", 1.0)
+    proxied = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    gen = build_app(tmp_path, SQLALCHEMY_DATABASE_URI=proxied)
+    app = next(gen)
+    client = app.test_client()
+    AuthActions(client).register()
+    armed = []
+
+    def freeze_once_connected(*args):
+        if armed:
+            proxy.frozen.set()  # connected, then the server stops answering mid-request
+
+    from sqlalchemy import event
+
+    with app.app_context():
+        event.listen(db.engine, "connect", freeze_once_connected)
+    armed.append(True)
+    started = time.monotonic()
+    response = client.get("/dashboard")
+    waited = time.monotonic() - started
+    armed.clear()
+    proxy.frozen.clear()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert waited < 5
+    assert client.get("/dashboard").status_code == 200  # back once the database answers
+    gen.close()
+    proxy.close()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from flask import Flask
@@ -10,6 +17,8 @@ from sqlalchemy import Insert, event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from upward.extensions import db, migrate
+
+log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_MS = 10_000
@@ -28,6 +37,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", set_sqlite_pragmas)
+        elif db.engine.dialect.driver == "psycopg":
+            event.listen(db.engine, "do_connect", connect_watched)
 
 
 def add_timeouts(url: str, options: dict[str, Any]) -> None:
@@ -78,3 +89,104 @@ def upsert(model: type, keys: list[str], **values: Any) -> Insert:
     stmt = module.insert(model).values(**values)
     changes = {k: stmt.excluded[k] for k in values if k not in keys}
     return stmt.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+# A frozen PostgreSQL (stopped, or a network that drops packets) never answers, and
+# statement_timeout can't help: the server that would enforce it is the one that is stuck.
+# So every wait for the server is also watched here, and a connection that has waited past
+# WATCHDOG_SECONDS is shut down from a watchdog thread: the waiting request gets an error
+# (then a 503) instead of hanging until gunicorn kills the worker.
+WATCHDOG_SECONDS = STATEMENT_TIMEOUT_MS / 1000 + 5
+
+
+class Watchdog:
+    """Shut down connections whose wait for the server has run past its deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.waiting: dict[int, tuple[float, int]] = {}
+        """id(connection) -> (deadline, socket file descriptor)."""
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    @contextmanager
+    def watch(self, connection: Any) -> Iterator[None]:
+        """Watch one wait for the server on a psycopg connection."""
+        key = id(connection)
+        try:
+            fd = connection.pgconn.socket
+        except Exception:  # already broken: psycopg reports it when it is used
+            yield
+            return
+        with self.lock:
+            self.waiting[key] = (time.monotonic() + self.seconds, fd)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="db-watchdog", daemon=True)
+                self.thread.start()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.waiting.pop(key, None)
+
+    def run(self) -> None:
+        """Check the deadlines a few times a second, forever (a daemon thread)."""
+        while True:
+            time.sleep(min(0.25, self.seconds / 4))
+            now = time.monotonic()
+            # Under the lock, so the connection can't finish and free its socket meanwhile.
+            with self.lock:
+                late = [(key, fd) for key, (deadline, fd) in self.waiting.items() if deadline < now]
+                for key, fd in late:
+                    del self.waiting[key]
+                    log.error("the database has not answered for %.0f s: giving up", self.seconds)
+                    shut_down(fd)
+
+
+def shut_down(fd: int) -> None:
+    """Shut a socket down under its owner, so a blocked read returns at once.
+
+    The connection's owner then sees an error and closes the connection as broken.
+    """
+    try:
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        log.debug("could not shut down a database socket", exc_info=True)
+
+
+WATCHDOG = Watchdog(WATCHDOG_SECONDS)
+
+
+@cache
+def get_watched_classes() -> tuple[type, type]:
+    """Return a psycopg connection and cursor whose every wait for the server is watched."""
+    import psycopg
+
+    class WatchedCursor(psycopg.Cursor):  # type: ignore[type-arg]
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            with WATCHDOG.watch(self.connection):
+                return super().execute(*args, **kwargs)
+
+        def executemany(self, *args: Any, **kwargs: Any) -> Any:
+            with WATCHDOG.watch(self.connection):
+                return super().executemany(*args, **kwargs)
+
+    class WatchedConnection(psycopg.Connection):  # type: ignore[type-arg]
+        def commit(self) -> None:
+            with WATCHDOG.watch(self):
+                super().commit()
+
+        def rollback(self) -> None:
+            with WATCHDOG.watch(self):
+                super().rollback()
+
+    return WatchedConnection, WatchedCursor
+
+
+def connect_watched(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+    """Open a psycopg connection whose queries, commits and rollbacks are watched."""
+    connection_class, cursor_class = get_watched_classes()
+    connection = connection_class.connect(*cargs, **cparams)
+    connection.cursor_factory = cursor_class
+    return connection

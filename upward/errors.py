@@ -30,8 +30,9 @@ ERRORS = {
     500: ("Something broke on our side", "It's logged. Try again in a moment."),
     503: (
         "Upward is briefly unavailable",
-        "We can't reach our database just now, so nothing was saved. "
-        "Try again in a minute: what you typed is still in your browser if you go back.",
+        "We can't reach our database just now, so what you sent may not have been saved. "
+        "Try again in a minute (saving twice keeps one copy); what you typed is still in "
+        "your browser if you go back.",
     ),
 }
 RETRY_AFTER_SECONDS = 30
@@ -76,6 +77,8 @@ def render_database_down(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
     except Exception:  # the connection is gone; the pool replaces it
         log.debug("rollback after a database error failed", exc_info=True)
+    # Don't ask the database who is signed in: that would wait for it all over again.
+    g._login_user = AnonymousUserMixin()
     return render_error(ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS))
 
 
