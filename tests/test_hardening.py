@@ -376,6 +376,14 @@ def test_media_serves_only_images_the_library_uses(media_app, tmp_path):
         assert status_of(client, f"/media/{path}") == 404, path
 
 
+def test_an_svg_opened_on_its_own_can_run_nothing(media_app):
+    app, _ = media_app
+    response = app.test_client().get("/media/images/used.png")
+    response.close()
+    policy = response.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy
+
+
 def test_a_drafts_images_are_for_authors_only(media_app):
     app, _ = media_app
     learner = AuthActions(app.test_client())
@@ -721,3 +729,18 @@ def test_a_frozen_database_gets_a_503_not_a_hung_worker(tmp_path, monkeypatch):
     assert client.get("/dashboard").status_code == 200  # back once the database answers
     gen.close()
     proxy.close()
+
+
+# Found when trying the site again: ids too big for the database were a 500.
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/entries/99999999999999999999999", "/entries/2147483648/edit", "/entries/2147483648.md"],
+)
+def test_ids_too_big_for_the_database_are_404(user, url):
+    assert user.client.get(url).status_code == 404
+
+
+def test_the_largest_database_id_is_still_a_normal_404(user):
+    assert user.client.get("/entries/2147483647").status_code == 404

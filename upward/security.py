@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join(
     [
@@ -39,8 +41,17 @@ class InvalidCharacters(BadRequest):
     )
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """An `<int:...>` URL part that fits a database integer: a bigger one is a 404, not a 500."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response; refuse NUL bytes in any input."""
+    """Add the security headers to every response; refuse NUL bytes and oversized ids."""
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from upward.content.files import is_inside, is_media_file
 
 bp = Blueprint("media", __name__)
+MEDIA_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
 
 @bp.get("/media/<path:path>", endpoint="media")
@@ -31,4 +32,7 @@ def send_media(path: str) -> ResponseReturnValue:
     folder = current_app.config["UPWARD_CONTENT_DIR"]
     if not is_inside(os.path.realpath(folder), os.path.join(folder, path)):
         abort(404)  # became a link out of the folder since the library was loaded
-    return send_from_directory(folder, path, max_age=3600)
+    response = send_from_directory(folder, path, max_age=3600)
+    # An SVG opened on its own is a document of this origin: let it run nothing.
+    response.headers["Content-Security-Policy"] = MEDIA_CSP
+    return response
