@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, current_app, request
+from flask.logging import default_handler
 from sqlalchemy import bindparam, select
 
 from upward.extensions import csrf, db, limiter, login_manager
@@ -22,7 +24,20 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
+    log_limiter_warnings()
     app.cli.add_command(users_cli)
+
+
+def log_limiter_warnings() -> None:
+    """Make "Rate limit storage unreachable" reach the server's log, as our own warnings do.
+
+    Flask-Limiter's logger has only a NullHandler, so without logging configured for it the
+    fall-back to in-memory limits during a Redis outage would go unseen.
+    """
+    limiter_log = logging.getLogger("flask-limiter")
+    if logging.getLogger().handlers or default_handler in limiter_log.handlers:
+        return  # the deployment configured logging: records reach it through the root logger
+    limiter_log.addHandler(default_handler)
 
 
 # Built once: it runs on every request of a signed-in person.
