@@ -1,17 +1,25 @@
-"""The rules of completion and progress, used by every page that shows them."""
+"""The rules of completion and progress: every page and report that shows progress asks here.
+
+For one person (their pathways, a step's state, where "Continue" leads) and in bulk for many
+people at once (who started and finished each pathway, how far each person is along a track).
+A completion counts as done even when the step has changed since; it is then also "updated
+since you completed it" until the person reads the changes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, bindparam, delete, select
 
-from upward.content import Library, Page, Pathway
+from upward.content import Page, Pathway
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import Completion
+from upward.viewer import LibraryView
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,18 @@ class PathwayProgress:
         """Return the index of a step in this pathway, if it is in it."""
         return next((i for i, s in enumerate(self.steps) if s.page.id == step_id), None)
 
+    def step_after(self, step_id: str) -> StepState | None:
+        """Return where to go once a step is done: the step after it, else the first one left.
+
+        None when the pathway is complete.
+        """
+        if self.is_complete:
+            return None
+        index = self.position(step_id)
+        if index is not None and index + 1 < self.total:
+            return self.steps[index + 1]
+        return self.next_step
+
 
 Completions = dict[str, Row[tuple[str, str, datetime]]]
 """Step id to (step_id, version, completed_at): plain rows, read on every learner page."""
@@ -92,36 +112,35 @@ def get_completions(user_id: int | None) -> Completions:
     return {row.step_id: row for row in db.session.execute(COMPLETIONS, {"user_id": user_id})}
 
 
-def get_progress(
-    library: Library, pathway: Pathway, completions: Completions, *, include_drafts: bool = False
-) -> PathwayProgress:
-    """Join a pathway's current steps with a person's completions."""
+def is_updated_since(completion: Row | None, page: Page) -> bool:
+    """Tell whether a person completed a step that has changed since (a new version)."""
+    return completion is not None and completion.version != page.version
+
+
+def get_progress(view: LibraryView, pathway: Pathway, completions: Completions) -> PathwayProgress:
+    """Join a pathway's steps (those the person may see) with their completions."""
     states = []
-    for number, page in enumerate(library.steps(pathway, include_drafts=include_drafts), 1):
+    for number, page in enumerate(view.steps(pathway), 1):
         completion = completions.get(page.id)
         states.append(
             StepState(
                 page=page,
                 number=number,
                 completed_at=completion.completed_at if completion else None,
-                updated_since=completion is not None and completion.version != page.version,
+                updated_since=is_updated_since(completion, page),
             )
         )
     return PathwayProgress(pathway=pathway, steps=tuple(states))
 
 
 def get_all_progress(
-    library: Library,
-    completions: Completions,
-    *,
-    include_drafts: bool = False,
-    audience_first: str | None = None,
+    view: LibraryView, completions: Completions, *, audience_first: str | None = None
 ) -> list[PathwayProgress]:
     """Return progress on every visible pathway, the person's own audience first."""
-    pathways = library.visible_pathways(include_drafts=include_drafts)
+    pathways = view.pathways()
     if audience_first:
         pathways = sorted(pathways, key=lambda p: p.audience not in (audience_first,))
-    return [get_progress(library, p, completions, include_drafts=include_drafts) for p in pathways]
+    return [get_progress(view, p, completions) for p in pathways]
 
 
 def complete_step(user_id: int, page: Page) -> None:
@@ -162,3 +181,59 @@ def acknowledge_update(user_id: int, page: Page) -> None:
     if completion is not None:
         completion.version = page.version
         db.session.commit()
+
+
+# In bulk: many people at once, in one query, for reports.
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayUptake:
+    """How many people started and finished a pathway."""
+
+    pathway: Pathway
+    started: int
+    """People with at least one of its steps done (those who finished included)."""
+    completed: int
+
+
+DoneSteps = Mapping[int, frozenset[str]]
+"""Person id to the ids of the steps they have completed."""
+
+
+def get_done_steps() -> DoneSteps:
+    """Return every person's completed step ids, in one query."""
+    done: dict[int, set[str]] = defaultdict(set)
+    for user_id, step_id in db.session.execute(select(Completion.user_id, Completion.step_id)):
+        done[user_id].add(step_id)
+    return {user_id: frozenset(steps) for user_id, steps in done.items()}
+
+
+def get_uptake(view: LibraryView, done: DoneSteps) -> list[PathwayUptake]:
+    """Count, for each visible pathway, the people who started it and who finished it."""
+    return [count_uptake(view, pathway, done) for pathway in view.pathways()]
+
+
+def count_uptake(view: LibraryView, pathway: Pathway, done: DoneSteps) -> PathwayUptake:
+    """Count the people who started and who finished a pathway (its current steps)."""
+    steps = {page.id for page in view.steps(pathway)}
+    counts = Counter(
+        "completed" if steps <= finished else "started"
+        for finished in done.values()
+        if steps & finished
+    )
+    return PathwayUptake(pathway, counts["started"] + counts["completed"], counts["completed"])
+
+
+def get_track_steps(view: LibraryView, audience: str) -> frozenset[str]:
+    """Return the ids of every visible step in the pathways for an audience (its track)."""
+    return frozenset(
+        page.id
+        for pathway in view.pathways()
+        if pathway.audience == audience
+        for page in view.steps(pathway)
+    )
+
+
+def get_percent(track: frozenset[str], finished: Iterable[str]) -> int:
+    """Return how much of a track (a set of step ids) a person has completed."""
+    return round(100 * len(track & set(finished)) / len(track)) if track else 0

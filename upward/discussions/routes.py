@@ -14,18 +14,19 @@ from upward.forms import ButtonForm
 from upward.models import TemplateEntry
 from upward.pairs import can_manage_pairs, get_partner_ids, get_partners
 from upward.publishing import get_library
-from upward.viewer import get_visible_page, sees_drafts
+from upward.viewer import get_view
 
 bp = Blueprint("discussions", __name__)
 
 
 def get_template(template_id: str) -> Page:
     """Return a template the current person may see, or 404."""
-    return get_visible_page(template_id, "template")
+    return get_view().get_page(template_id, "template")
 
 
 def find_template(entry: TemplateEntry) -> Page | None:
-    """Return the template an entry was made from, if the library still has it."""
+    """Return the template an entry was made from, if the library still has it (even a draft:
+    the entry is the person's own)."""
     page = get_library().page(entry.template_id)
     return page if page is not None and page.kind == "template" else None
 
@@ -54,7 +55,7 @@ def is_draft_save() -> bool:
 @bp.get("/templates/")
 def index() -> ResponseReturnValue:
     """List the discussion templates, the person's partners and what they share."""
-    templates = get_library().templates(include_drafts=sees_drafts())
+    templates = get_view().templates()
     signed_in = current_user.is_authenticated
     return render_template(
         "discussions/index.html",

@@ -13,31 +13,27 @@ from upward.forms import ButtonForm
 from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
 from upward.pairs import get_partner_ids
-from upward.publishing import get_last_updated, get_library
-from upward.viewer import current_user_id, get_visible_page, sees_drafts
+from upward.publishing import get_last_updated
+from upward.viewer import current_user_id, get_view
 
 bp = Blueprint("learn", __name__)
 
 
 def get_pathway(pathway_id: str) -> Pathway:
     """Return a pathway the current person may see, or 404."""
-    pathway = get_library().pathway(pathway_id)
-    if pathway is None or (pathway.draft and not sees_drafts()):
-        abort(404)
-    return pathway
+    return get_view().get_pathway(pathway_id)
 
 
 def get_step(step_id: str) -> Page:
     """Return a step the current person may see, or 404."""
-    return get_visible_page(step_id, "step")
+    return get_view().get_page(step_id, "step")
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
     """Explain the site and offer the tracks."""
-    library = get_library()
     completions = progress.get_completions(current_user_id())
-    tracks = progress.get_all_progress(library, completions, include_drafts=sees_drafts())
+    tracks = progress.get_all_progress(get_view(), completions)
     return render_template("learn/home.html", tracks=tracks)
 
 
@@ -45,11 +41,9 @@ def home() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     """Show the person's pathways (their role's first), notes and filled-in templates."""
-    library = get_library()
+    view = get_view()
     completions = progress.get_completions(current_user.id)
-    tracks = progress.get_all_progress(
-        library, completions, include_drafts=sees_drafts(), audience_first=current_user.role
-    )
+    tracks = progress.get_all_progress(view, completions, audience_first=current_user.role)
     mine, others = split_tracks(tracks, current_user.role)
     return render_template(
         "learn/dashboard.html",
@@ -58,7 +52,7 @@ def dashboard() -> ResponseReturnValue:
         has_partner=bool(get_partner_ids(current_user.id)),
         notes=steps.get_notes(current_user.id),
         entries=list_entries(current_user.id),
-        library=library,
+        library=view.library,
     )
 
 
@@ -79,12 +73,7 @@ def split_tracks(
 def pathway(pathway_id: str) -> ResponseReturnValue:
     """List a pathway's steps with minutes, progress and completion dates."""
     path = get_pathway(pathway_id)
-    state = progress.get_progress(
-        get_library(),
-        path,
-        progress.get_completions(current_user_id()),
-        include_drafts=sees_drafts(),
-    )
+    state = progress.get_progress(get_view(), path, progress.get_completions(current_user_id()))
     return render_template("learn/pathway.html", progress=state)
 
 
@@ -105,9 +94,8 @@ def reset(pathway_id: str) -> ResponseReturnValue:
 def step_anywhere(step_id: str) -> ResponseReturnValue:
     """Show a step in the first pathway that contains it (links between steps land here)."""
     page = get_step(step_id)
-    for path in get_library().pathways_with(page.id):
-        if not path.draft or sees_drafts():
-            return redirect(url_for("learn.step", pathway_id=path.id, step_id=page.id))
+    for path in get_view().pathways_with(page.id):
+        return redirect(url_for("learn.step", pathway_id=path.id, step_id=page.id))
     return render_step(page, None)
 
 
@@ -128,14 +116,10 @@ def render_step(
 
     `unsaved` maps reflection ids to text that could not be saved, shown in place of the note.
     """
-    library = get_library()
+    view = get_view()
     user_id = current_user_id()
     completions = progress.get_completions(user_id)
-    state = (
-        progress.get_progress(library, path, completions, include_drafts=sees_drafts())
-        if path
-        else None
-    )
+    state = progress.get_progress(view, path, completions) if path else None
     completion = completions.get(page.id)
     typed = kept.take(f"step:{page.id}") if user_id else None
     restored = {k[5:]: v for k, v in typed.items() if k.startswith("note-")} if typed else {}
@@ -148,21 +132,19 @@ def render_step(
         progress=state,
         index=state.position(page.id) if state else None,
         completion=completion,
-        updated_since=completion is not None and completion.version != page.version,
+        updated_since=progress.is_updated_since(completion, page),
         last_updated=get_last_updated(page.id),
         activity=activity,
-        templates=library.linked(page.templates, "template", sees_drafts()),
-        resources=library.linked(page.resources, "resource", sees_drafts()),
+        templates=view.linked(page.templates, "template"),
+        resources=view.linked(page.resources, "resource"),
     )
 
 
 def get_followed_pathway(page: Page) -> Pathway | None:
     """Return the pathway a form says the person was following, if they may see it and it
     holds the step (a draft's id must not reveal its title to learners)."""
-    path = get_library().pathway(request.form.get("pathway", ""))
-    if path is None or page.id not in path.step_ids or (path.draft and not sees_drafts()):
-        return None
-    return path
+    path = get_view().pathway(request.form.get("pathway", ""))
+    return path if path is not None and page.id in path.step_ids else None
 
 
 def back_to_step(page: Page) -> ResponseReturnValue:
@@ -187,18 +169,15 @@ def complete(step_id: str) -> ResponseReturnValue:
         )
         return render_step(page, get_followed_pathway(page), unsaved=too_long), 400
     progress.complete_step(current_user.id, page)
+    view = get_view()
     path = get_followed_pathway(page)
     if path is None:
         return back_to_step(page)
-    state = progress.get_progress(
-        get_library(), path, progress.get_completions(current_user.id), include_drafts=sees_drafts()
-    )
-    if state.is_complete:
+    state = progress.get_progress(view, path, progress.get_completions(current_user.id))
+    target = state.step_after(page.id)
+    if target is None:
         flash(f"You finished “{path.title}”. Well done.", "success")
         return redirect(url_for("learn.pathway", pathway_id=path.id))
-    index = state.position(page.id)
-    following = state.steps[index + 1] if index is not None and index + 1 < state.total else None
-    target = following or state.next_step
     return redirect(url_for("learn.step", pathway_id=path.id, step_id=target.page.id))
 
 
@@ -238,7 +217,7 @@ def changes(step_id: str) -> ResponseReturnValue:
     """Show what changed in a step since the person completed it."""
     page = get_step(step_id)
     completion = progress.get_completions(current_user.id).get(page.id)
-    if completion is None or completion.version == page.version:
+    if completion is None or not progress.is_updated_since(completion, page):
         return redirect(url_for("learn.step_anywhere", step_id=page.id))
     diff = steps.get_changes(page, completion.version)
     return render_template(

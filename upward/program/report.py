@@ -8,29 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from upward.content import Library, Pathway
+from upward import progress
 from upward.extensions import db
-from upward.models import Completion, Pair, TemplateEntry, User
+from upward.models import Pair, TemplateEntry, User
 from upward.models.types import utcnow
+from upward.progress import DoneSteps, PathwayUptake
+from upward.viewer import LibraryView
 
 QUIET_AFTER = timedelta(days=21)
 """Three weeks without a saved template: at a bi-weekly rhythm, a session has been missed."""
-
-
-@dataclass(frozen=True, slots=True)
-class PathwayUptake:
-    """How many people started and finished a pathway."""
-
-    pathway: Pathway
-    started: int
-    completed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +53,17 @@ class Report:
         return [pair for pair in self.pairs if pair.is_quiet]
 
 
-def get_report(library: Library, now: datetime | None = None) -> Report:
-    """Build the report in four grouped queries, whatever the number of people or steps."""
+def get_report(view: LibraryView, now: datetime | None = None) -> Report:
+    """Build the report in four grouped queries, whatever the number of people or steps.
+
+    `view` is what the report counts: the published library (see viewer.published).
+    """
     now = now or utcnow()
-    done_by_user = get_completed_steps()
-    pathways = library.visible_pathways()
+    done = progress.get_done_steps()
     return Report(
         people=count_people(),
-        uptake=[get_uptake(library, p, done_by_user) for p in pathways],
-        pairs=get_pair_health(library, done_by_user, now),
+        uptake=progress.get_uptake(view, done),
+        pairs=get_pair_health(view, done, now),
     )
 
 
@@ -79,41 +73,7 @@ def count_people() -> dict[str, int]:
     return dict(rows.all())
 
 
-def get_completed_steps() -> dict[int, set[str]]:
-    """Return each person's completed step ids."""
-    done: dict[int, set[str]] = defaultdict(set)
-    for user_id, step_id in db.session.execute(select(Completion.user_id, Completion.step_id)):
-        done[user_id].add(step_id)
-    return done
-
-
-def get_uptake(library: Library, pathway: Pathway, done: dict[int, set[str]]) -> PathwayUptake:
-    """Count the people who started and who finished a pathway (its current steps)."""
-    steps = {page.id for page in library.steps(pathway)}
-    counts = Counter(
-        "completed" if steps <= finished else "started"
-        for finished in done.values()
-        if steps & finished
-    )
-    return PathwayUptake(pathway, counts["started"] + counts["completed"], counts["completed"])
-
-
-def get_track_steps(library: Library, audience: str) -> frozenset[str]:
-    """Return the ids of every published step in the pathways for an audience."""
-    return frozenset(
-        page.id
-        for pathway in library.visible_pathways()
-        if pathway.audience == audience
-        for page in library.steps(pathway)
-    )
-
-
-def get_percent(track: frozenset[str], finished: set[str]) -> int:
-    """Return how much of a track a person has completed."""
-    return round(100 * len(track & finished) / len(track)) if track else 0
-
-
-def get_pair_health(library: Library, done: dict[int, set[str]], now: datetime) -> list[PairHealth]:
+def get_pair_health(view: LibraryView, done: DoneSteps, now: datetime) -> list[PairHealth]:
     """Return every pair with its activity, quiet pairs first."""
     saved = dict(
         (user_id, (count, last))
@@ -129,7 +89,7 @@ def get_pair_health(library: Library, done: dict[int, set[str]], now: datetime) 
         .join(mentor, Pair.mentor_id == mentor.id)
         .join(executive, Pair.executive_id == executive.id)
     )
-    tracks = {role: get_track_steps(library, role) for role in ("mentor", "executive")}
+    tracks = {role: progress.get_track_steps(view, role) for role in ("mentor", "executive")}
     pairs = [make_health(row, saved, done, tracks, now) for row in rows]
     return sorted(pairs, key=lambda p: (not p.is_quiet, p.last_saved or p.paired_on))
 
@@ -137,7 +97,7 @@ def get_pair_health(library: Library, done: dict[int, set[str]], now: datetime) 
 def make_health(
     row: tuple,
     saved: dict[int, tuple[int, datetime]],
-    done: dict[int, set[str]],
+    done: DoneSteps,
     tracks: dict[str, frozenset[str]],
     now: datetime,
 ) -> PairHealth:
@@ -151,8 +111,8 @@ def make_health(
         paired_on=paired_on,
         saved=sum(count for count, _ in activity),
         last_saved=last,
-        mentor_percent=get_percent(tracks["mentor"], done.get(mentor_id, set())),
-        executive_percent=get_percent(tracks["executive"], done.get(executive_id, set())),
+        mentor_percent=progress.get_percent(tracks["mentor"], done.get(mentor_id, ())),
+        executive_percent=progress.get_percent(tracks["executive"], done.get(executive_id, ())),
         is_quiet=now - (last or paired_on) > QUIET_AFTER,
     )
 

@@ -13,6 +13,7 @@ from upward.models import User
 from upward.program.forms import PairForm
 from upward.program.report import get_report, to_csv
 from upward.publishing import get_library
+from upward.viewer import published
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 
@@ -75,13 +76,13 @@ def remove_pair(pair_id: int) -> ResponseReturnValue:
 @bp.get("/report")
 def report() -> ResponseReturnValue:
     """Show pathway uptake and each pair's activity, quiet pairs first."""
-    return render_template("program/report.html", report=get_report(get_library()))
+    return render_template("program/report.html", report=get_report(published(get_library())))
 
 
 @bp.get("/report.csv")
 def report_csv() -> ResponseReturnValue:
     """Download the pairs of the report as CSV."""
-    body = to_csv(get_report(get_library()))
+    body = to_csv(get_report(published(get_library())))
     return Response(
         body,
         mimetype="text/csv",

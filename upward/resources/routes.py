@@ -7,18 +7,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from upward.content import Page
-from upward.publishing import get_library
 from upward.resources import services
 from upward.resources.forms import BookmarkForm, RatingForm, ResourceFilterForm
 from upward.security import is_safe_redirect
-from upward.viewer import current_user_id, get_visible_page, sees_drafts
+from upward.viewer import current_user_id, get_view
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
 
 
 def get_resource(resource_id: str) -> Page:
     """Return a resource the current person may see, or 404."""
-    return get_visible_page(resource_id, "resource")
+    return get_view().get_page(resource_id, "resource")
 
 
 def read_filters(form: ResourceFilterForm) -> services.Filters:
@@ -46,9 +45,7 @@ def index() -> ResponseReturnValue:
     """List resources with filters and a sort."""
     form = ResourceFilterForm(request.args)
     filters = read_filters(form)
-    items = services.list_resources(
-        get_library(), filters, current_user_id(), include_drafts=sees_drafts()
-    )
+    items = services.list_resources(get_view(), filters, current_user_id())
     listing = services.paginate(items, request.args.get("page", "1"))
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(

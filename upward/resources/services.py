@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
-from upward.content import Library, Page
+from upward.content import Page
 from upward.database import insert_ignoring_duplicates, upsert
 from upward.extensions import db
 from upward.models import Bookmark, Rating
 from upward.models.types import utcnow
+from upward.viewer import LibraryView
 
 SORTS = {
     "title": "Title",
@@ -79,11 +80,6 @@ def get_my_ratings(user_id: int | None) -> dict[str, int]:
     return {resource_id: stars for resource_id, stars in rows}
 
 
-def visible_resources(library: Library, *, include_drafts: bool = False) -> list[Page]:
-    """Return the resources a person may see."""
-    return library.resources(include_drafts=include_drafts)
-
-
 def matches(page: Page, filters: Filters, bookmarks: set[str]) -> bool:
     """Tell whether a resource passes the filters."""
     if filters.audience and not {filters.audience, "all"} & set(page.audience):
@@ -107,16 +103,10 @@ def sort_key(sort: str) -> Callable[[ResourceItem], tuple]:
     return lambda item: (*first(item), item.page.title.casefold())
 
 
-def list_resources(
-    library: Library, filters: Filters, user_id: int | None, *, include_drafts: bool = False
-) -> list[ResourceItem]:
+def list_resources(view: LibraryView, filters: Filters, user_id: int | None) -> list[ResourceItem]:
     """Return the resources that pass the filters, sorted, with ratings and bookmarks."""
     bookmarks = get_bookmarks(user_id)
-    pages = [
-        page
-        for page in visible_resources(library, include_drafts=include_drafts)
-        if matches(page, filters, bookmarks)
-    ]
+    pages = [page for page in view.resources() if matches(page, filters, bookmarks)]
     ratings = get_ratings(page.id for page in pages) if pages else {}
     mine = get_my_ratings(user_id)
     items = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from upward.publishing import get_library
 from upward.search import services
 from upward.search.forms import SearchForm
-from upward.viewer import current_user_id, sees_drafts
+from upward.viewer import current_user_id, get_view
 
 bp = Blueprint("search", __name__)
 
@@ -24,12 +23,7 @@ def index() -> ResponseReturnValue:
     results = None
     if query:
         results = services.search(
-            get_library(),
-            query,
-            audience=audience,
-            kind=kind,
-            include_drafts=sees_drafts(),
-            user_id=current_user_id(),
+            get_view(), query, audience=audience, kind=kind, user_id=current_user_id()
         )
     return render_template(
         "search/index.html",

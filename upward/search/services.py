@@ -13,6 +13,7 @@ from upward.discussions.services import list_shared_with
 from upward.extensions import db
 from upward.models import ReflectionNote, TemplateEntry
 from upward.publishing import URLS
+from upward.viewer import LibraryView
 from upward.vocabulary import KINDS
 
 MAX_RESULTS = 20
@@ -67,20 +68,19 @@ class OwnText:
 
 
 def search(
-    library: Library,
+    view: LibraryView,
     query: str,
     *,
     audience: str = "",
     kind: str = "",
-    include_drafts: bool = False,
     user_id: int | None = None,
 ) -> Results:
-    """Search the library and the person's own words, best first, with counts per kind."""
-    own = {text.row.page_id: text for text in get_own_texts(library, user_id, include_drafts)}
+    """Search what the person may see and their own words, best first, with counts per kind."""
+    own = {text.row.page_id: text for text in get_own_texts(view, user_id)}
     kinds = FILTERS[kind][1] if kind in FILTERS else None
-    found = library.find(
+    found = view.library.find(
         query,
-        include_drafts=include_drafts,
+        include_drafts=view.drafts,
         audiences=[audience] if audience else None,
         kinds=kinds,
         limit=MAX_RESULTS,
@@ -117,18 +117,18 @@ def _result(hit: Hit, own: dict[str, OwnText]) -> Result | None:
     return Result(hit, label, URLS.page_url(hit.kind, hit.id))
 
 
-def get_own_texts(library: Library, user_id: int | None, include_drafts: bool) -> list[OwnText]:
+def get_own_texts(view: LibraryView, user_id: int | None) -> list[OwnText]:
     """Return what a person wrote (notes, filled-in templates) and what their partners share."""
     if user_id is None:
         return []
     return [
-        *_notes(library, user_id, include_drafts),
-        *_entries(library, user_id),
-        *_shared(library, user_id),
+        *_notes(view, user_id),
+        *_entries(view.library, user_id),
+        *_shared(view.library, user_id),
     ]
 
 
-def _notes(library: Library, user_id: int, include_drafts: bool) -> Iterable[OwnText]:
+def _notes(view: LibraryView, user_id: int) -> Iterable[OwnText]:
     """Return a person's reflection notes on steps they can still open."""
     notes = db.session.execute(
         select(ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id)
@@ -136,8 +136,8 @@ def _notes(library: Library, user_id: int, include_drafts: bool) -> Iterable[Own
         .where(ReflectionNote.user_id == user_id)
     )
     for note_id, step_id, prompt_id, text in notes:
-        step = library.page(step_id)
-        if step is None or not text.strip() or not (include_drafts or library.is_public(step)):
+        step = view.library.page(step_id)
+        if step is None or not text.strip() or not (view.drafts or view.library.is_public(step)):
             continue
         url = URLS.page_url("step", step_id, prompt_id)
         row = SearchRow(
