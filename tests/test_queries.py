@@ -2,55 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
-from tests.conftest import AuthActions, build_app
-from upward.extensions import db
+from tests.helpers import AuthActions, build_app, count_queries, write_library
 
 MAX_QUERIES = 6
-
-
-def write_library(root: Path, pathways: int, steps: int) -> tuple[Path, Path]:
-    """Write a library of `pathways` pathways with `steps` steps each."""
-    content, manifests = root / "content", root / "pathways"
-    for p in range(pathways):
-        (content / f"p{p}").mkdir(parents=True)
-        for s in range(steps):
-            (content / f"p{p}" / f"s{s}.md").write_text(
-                f"---\ntitle: Step {s} of pathway {p}\nid: p{p}-s{s}\nminutes: 5\n---\n"
-                f"Some text.\n\n```check\nquestion: Pick one\noptions:\n"
-                f"  - text: A\n    correct: true\n    feedback: Right.\n"
-                f"  - text: B\n    feedback: Wrong.\n```\n\n"
-                f"```reflection\nprompt: Think about it\n```\n"
-            )
-        manifests.mkdir(exist_ok=True)
-        step_list = "".join(f"  - p{p}/s{s}.md\n" for s in range(steps))
-        audience = ("mentor", "executive", "program")[p % 3]
-        (manifests / f"path{p}.yml").write_text(
-            f"title: Pathway {p}\naudience: {audience}\nsummary: Generated.\nsteps:\n{step_list}"
-        )
-    return content, manifests
-
-
-@contextmanager
-def count_queries(app):
-    """Count the SQL statements the app sends while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def page_queries(tmp_path: Path, pathways: int, steps: int) -> dict[str, int]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.test_discussions import fill_in, pair, person
 
 from tests.conftest import AuthActions
-from tests.test_discussions import fill_in, pair, person
 
 STEP_PAGE = "/pathways/mentoring/steps/why-upward"
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
+from tests.helpers import PASSWORD, AuthActions, build_app, csrf_token
 from upward.extensions import db
 from upward.models import Completion, ReflectionNote, User
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT, build_app, without_site_script
+from tests.helpers import ROOT, build_app, without_site_script
 from upward.content import Check, Reflection, check_library
 from upward.publishing import get_library
 

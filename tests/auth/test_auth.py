@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 from upward.extensions import db
 from upward.models import User
 
@@ -138,7 +138,7 @@ def test_logout_needs_post(client, auth):
 
 
 def test_production_hashing_meets_owasp_minimum(tmp_path):
-    from tests.conftest import build_app
+    from tests.helpers import build_app
 
     gen = build_app(tmp_path, UPWARD_ARGON2_MEMORY_KIB=19456, UPWARD_ARGON2_TIME_COST=2)
     app = next(gen)

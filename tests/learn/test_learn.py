@@ -7,7 +7,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 from upward.extensions import db
 from upward.models import Completion
 

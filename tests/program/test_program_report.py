@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.test_discussions import fill_in, pair, person
-from tests.test_queries import count_queries
+from tests.helpers import count_queries, fill_in, pair, person
 from upward.models.types import utcnow
 from upward.program.report import get_report, to_csv
 from upward.publishing import get_library

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.conftest import AuthActions, without_site_script
+from tests.helpers import AuthActions, without_site_script
 from upward.extensions import db
 from upward.models import Bookmark, Rating
 

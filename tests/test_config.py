@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.conftest import build_app
+from tests.helpers import build_app
 from upward import create_app
 from upward.config import SettingsError, get_config, load_settings
 

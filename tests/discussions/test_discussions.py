@@ -6,55 +6,13 @@ import re
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
 
-from tests.conftest import ROOT, AuthActions, without_site_script
+from tests.helpers import CHECKIN, ROOT, AuthActions, entries, fill_in, user_id, without_site_script
 from upward.content import FormField
 from upward.discussions.services import RATING_LABELS, format_value, get_rating_labels
 from upward.extensions import db
-from upward.models import Pair, TemplateEntry, User
+from upward.models import Pair
 from upward.pairs import get_partner_ids
-
-CHECKIN = {
-    "title": "",
-    "f_session_date": "2026-11-21",
-    "f_learned": "Short videos beat long posts.",
-    "f_change": "Bring examples.",
-    "f_format": "Video call",
-    "f_rating": "4",
-    "action": "save",
-}
-
-
-def entries(app) -> list[TemplateEntry]:
-    with app.app_context():
-        return list(db.session.scalars(select(TemplateEntry).order_by(TemplateEntry.id)))
-
-
-def fill_in(user: AuthActions, data: dict | None = None, template: str = "checkin"):
-    return user.post(
-        f"/templates/{template}", {**CHECKIN, **(data or {})}, page=f"/templates/{template}"
-    )
-
-
-def person(app, email: str, name: str, role: str) -> AuthActions:
-    """Register someone in their own browser (test client)."""
-    actions = AuthActions(app.test_client())
-    assert actions.register(email=email, name=name, role=role).status_code == 302
-    return actions
-
-
-def user_id(app, email: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(User.id).where(User.email == email))
-
-
-def pair(app, mentor_email: str, executive_email: str) -> None:
-    with app.app_context():
-        db.session.add(
-            Pair(mentor_id=user_id(app, mentor_email), executive_id=user_id(app, executive_email))
-        )
-        db.session.commit()
 
 
 def test_templates_index_lists_templates(client):
@@ -255,16 +213,6 @@ def test_entry_page_prints_without_the_buttons(client, user):
 # The privacy matrix: who may read, edit, download and delete a filled-in template.
 
 
-@pytest.fixture
-def people(app):
-    """The owner (a mentor), their partner (an executive) and a stranger, each in a browser."""
-    owner = person(app, "owner@example.com", "Olu Owner", "mentor")
-    partner = person(app, "partner@example.com", "Pat Partner", "executive")
-    stranger = person(app, "stranger@example.com", "Sid Stranger", "executive")
-    pair(app, "owner@example.com", "partner@example.com")
-    return {"owner": owner, "partner": partner, "stranger": stranger}
-
-
 def entry_of(people, app, shared: bool) -> int:
     data = {"shared": "y"} if shared else {}
     assert fill_in(people["owner"], data).status_code == 302
@@ -387,62 +335,3 @@ def test_partner_ids_work_both_ways(app, people):
         assert get_partner_ids(owner) == {partner}
         assert get_partner_ids(partner) == {owner}
         assert get_partner_ids(user_id(app, "stranger@example.com")) == set()
-
-
-def pair_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Pair))
-
-
-def test_program_lead_creates_and_removes_pairs(app, people):
-    lead = person(app, "lead@example.com", "Lee Lead", "program")
-    html = lead.client.get("/program/pairs").get_data(as_text=True)
-    assert "Olu Owner" in html and "Sid Stranger" in html
-    mentor, stranger = user_id(app, "owner@example.com"), user_id(app, "stranger@example.com")
-    data = {"mentor": mentor, "executive": stranger}
-    assert lead.post("/program/pairs", data, page="/program/pairs").status_code == 302
-    assert pair_count(app) == 2
-    again = lead.post("/program/pairs", data, page="/program/pairs")
-    assert "already paired" in lead.client.get("/program/pairs").get_data(as_text=True) or (
-        "already paired" in again.get_data(as_text=True)
-    )
-    assert pair_count(app) == 2
-    with app.app_context():
-        pair_id = db.session.scalar(select(Pair.id).where(Pair.executive_id == stranger))
-    response = lead.post(f"/program/pairs/{pair_id}/delete", page="/program/pairs")
-    assert response.status_code == 302
-    assert pair_count(app) == 1
-
-
-def test_pair_needs_the_right_roles(app, people):
-    lead = person(app, "lead@example.com", "Lee Lead", "program")
-    exec_id = user_id(app, "partner@example.com")
-    response = lead.post(
-        "/program/pairs", {"mentor": exec_id, "executive": exec_id}, page="/program/pairs"
-    )
-    assert response.status_code == 400
-    assert pair_count(app) == 1
-
-
-@pytest.mark.parametrize("who", ["owner", "partner"])
-def test_only_program_leads_manage_pairs(app, people, who):
-    assert people[who].client.get("/program/pairs").status_code == 403
-    assert people[who].post("/program/pairs/1/delete").status_code == 403
-    assert pair_count(app) == 1
-
-
-def test_admins_manage_pairs(app, people):
-    with app.app_context():
-        db.session.get(User, user_id(app, "owner@example.com")).is_admin = True
-        db.session.commit()
-    assert people["owner"].client.get("/program/pairs").status_code == 200
-
-
-def test_anonymous_cannot_see_pairs(client):
-    response = client.get("/program/pairs")
-    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
-
-
-def test_program_leads_find_the_pairs_page(app):
-    lead = person(app, "lead@example.com", "Lee Lead", "program")
-    assert 'href="/program/pairs"' in lead.client.get("/templates/").get_data(as_text=True)

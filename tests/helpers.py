@@ -1,0 +1,257 @@
+"""Helpers for the app tests: settings, an app with its own database, people, forms, edits.
+
+Fixtures live in conftest.py; tests import helpers from here and never from each other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select, text
+from sqlalchemy.pool import NullPool
+
+from upward import create_app
+from upward.extensions import db
+from upward.models import Pair, TemplateEntry, User
+
+HERE = Path(__file__).parent
+SITE = HERE / "fixtures" / "site"
+ROOT = HERE.parent
+PASSWORD = "correct horse battery staple"
+
+
+def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+    """Return test settings: fixture library, private database, cheap password hashing."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    config: dict[str, object] = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPWARD_CONTENT_DIR": str(SITE / "content"),
+        "UPWARD_PATHWAYS_DIR": str(SITE / "pathways"),
+        "UPWARD_WATCH": False,
+        "UPWARD_ARGON2_MEMORY_KIB": 64,
+        "UPWARD_ARGON2_TIME_COST": 1,
+        "RATELIMIT_ENABLED": False,
+        # Each test builds its own app; closing connections at once keeps engines from
+        # leaving idle PostgreSQL connections behind for the garbage collector.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
+    }
+    config.update(overrides)
+    return config
+
+
+def build_app(tmp_path: Path, **overrides: object) -> Iterator[Flask]:
+    """Create an app with a fresh schema, and clean the database up afterwards."""
+    app = create_app(make_config(tmp_path, **overrides))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    # The app recorded no step versions at start (there were no tables): record them now,
+    # as the next load would in production after `flask db upgrade`.
+    app.extensions["upward.versions"].record(app.extensions["upward.library"].library)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+    store = app.extensions["upward.library"]
+    store.stop()
+
+
+SITE_SCRIPT = '<script src="/static/js/unsaved.js" defer></script>'
+"""The site's one script, a static file (CSP allows no inline script)."""
+
+
+def without_site_script(html: str) -> str:
+    """Return a page without the site's own script tag, to check nothing else adds one."""
+    return html.replace(SITE_SCRIPT, "", 1)
+
+
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, url: str = "/account/login") -> str:
+    """Fetch a page and return the CSRF token in its first form."""
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+class AuthActions:
+    """Register, log in and log out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def register(
+        self,
+        email: str = "mentor@example.com",
+        name: str = "Maya Mentor",
+        role: str = "mentor",
+        password: str = PASSWORD,
+    ):
+        token = csrf_token(self.client, "/account/register")
+        return self.client.post(
+            "/account/register",
+            data={
+                "csrf_token": token,
+                "name": name,
+                "email": email,
+                "password": password,
+                "confirm": password,
+                "role": role,
+            },
+        )
+
+    def login(self, email: str = "mentor@example.com", password: str = PASSWORD, **extra):
+        token = csrf_token(self.client, "/account/login")
+        data = {"csrf_token": token, "email": email, "password": password, **extra}
+        return self.client.post("/account/login", data=data)
+
+    def logout(self):
+        token = csrf_token(self.client, "/")
+        return self.client.post("/account/logout", data={"csrf_token": token})
+
+    def post(self, url: str, data: dict | None = None, page: str = "/", **kwargs):
+        """POST to a URL with a valid CSRF token taken from `page`."""
+        token = csrf_token(self.client, page)
+        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+CHECKIN = {
+    "title": "",
+    "f_session_date": "2026-11-21",
+    "f_learned": "Short videos beat long posts.",
+    "f_change": "Bring examples.",
+    "f_format": "Video call",
+    "f_rating": "4",
+    "action": "save",
+}
+
+
+def entries(app) -> list[TemplateEntry]:
+    with app.app_context():
+        return list(db.session.scalars(select(TemplateEntry).order_by(TemplateEntry.id)))
+
+
+def fill_in(user: AuthActions, data: dict | None = None, template: str = "checkin"):
+    return user.post(
+        f"/templates/{template}", {**CHECKIN, **(data or {})}, page=f"/templates/{template}"
+    )
+
+
+def person(app, email: str, name: str, role: str) -> AuthActions:
+    """Register someone in their own browser (test client)."""
+    actions = AuthActions(app.test_client())
+    assert actions.register(email=email, name=name, role=role).status_code == 302
+    return actions
+
+
+def user_id(app, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def pair(app, mentor_email: str, executive_email: str) -> None:
+    with app.app_context():
+        db.session.add(
+            Pair(mentor_id=user_id(app, mentor_email), executive_id=user_id(app, executive_email))
+        )
+        db.session.commit()
+
+
+def write_library(root: Path, pathways: int, steps: int) -> tuple[Path, Path]:
+    """Write a library of `pathways` pathways with `steps` steps each."""
+    content, manifests = root / "content", root / "pathways"
+    for p in range(pathways):
+        (content / f"p{p}").mkdir(parents=True)
+        for s in range(steps):
+            (content / f"p{p}" / f"s{s}.md").write_text(
+                f"---\ntitle: Step {s} of pathway {p}\nid: p{p}-s{s}\nminutes: 5\n---\n"
+                f"Some text.\n\n```check\nquestion: Pick one\noptions:\n"
+                f"  - text: A\n    correct: true\n    feedback: Right.\n"
+                f"  - text: B\n    feedback: Wrong.\n```\n\n"
+                f"```reflection\nprompt: Think about it\n```\n"
+            )
+        manifests.mkdir(exist_ok=True)
+        step_list = "".join(f"  - p{p}/s{s}.md\n" for s in range(steps))
+        audience = ("mentor", "executive", "program")[p % 3]
+        (manifests / f"path{p}.yml").write_text(
+            f"title: Pathway {p}\naudience: {audience}\nsummary: Generated.\nsteps:\n{step_list}"
+        )
+    return content, manifests
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements the app sends while the block runs."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a file and make sure its stamp changes even within one clock tick."""
+    body = path.read_text()
+    assert old in body
+    path.write_text(body.replace(old, new))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+class MailRecorder:
+    """An aiosmtpd handler that keeps every message and can refuse chosen addresses."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Return the messages received for one address."""
+        return [m for m in self.messages if address in m["To"]]
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
