@@ -10,7 +10,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.conftest import PASSWORD, AuthActions, build_app, csrf_token
+from tests.helpers import PASSWORD, AuthActions, build_app, csrf_token
 from upward.extensions import db
 from upward.models import User
 
