@@ -8,7 +8,7 @@ import re
 import pytest
 from tests.test_discussions import fill_in, pair, person
 
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, fill_in, pair, person
 
 STEP_PAGE = "/pathways/mentoring/steps/why-upward"
 
