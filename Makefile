@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
+export CHROMIUM ?= /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres check lint bench clean
+.PHONY: run test test-sqlite test-postgres check lint typecheck browser-deps bench clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +20,27 @@ run: $(BIN)/flask
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# The whole suite: on SQLite, then on PostgreSQL when it answers (CI insists it does).
-test: $(BIN)/flask lint test-sqlite test-postgres
+# The whole suite: lint, types, then pytest on SQLite (with the browser tests), then on
+# PostgreSQL when it answers (CI insists it does). It installs axe-core itself and stops with
+# a clear message when Chromium is missing, rather than skipping the browser tests.
+test: $(BIN)/flask lint typecheck browser-deps test-sqlite test-postgres
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/flask content check
+
+typecheck: $(BIN)/flask
+	$(BIN)/mypy
+
+# axe-core (accessibility checks) from npm, pinned by package-lock.json.
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: the browser tests need it to install axe-core (Debian: apt-get install npm)."; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+browser-deps: $(AXE)
+	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): the browser tests need it. Install it (Debian: apt-get install chromium) or point CHROMIUM= at it; to run everything else, use '$(BIN)/pytest -m \"not browser\"'."; exit 1; }
 
 test-sqlite: $(BIN)/flask
 	env -u DATABASE_URL $(BIN)/pytest

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import aliased
 
 from upward.database import insert_ignoring_duplicates
@@ -93,4 +94,4 @@ def remove_pair(pair_id: int) -> bool:
     """Remove a pair; tell whether there was one."""
     result = db.session.execute(delete(Pair).where(Pair.id == pair_id))
     db.session.commit()
-    return result.rowcount > 0
+    return cast(CursorResult, result).rowcount > 0

@@ -59,11 +59,11 @@ class PathwayProgress:
 
     @property
     def minutes(self) -> int:
-        return sum(step.page.minutes for step in self.steps)
+        return sum(step.page.minutes or 0 for step in self.steps)
 
     @property
     def minutes_left(self) -> int:
-        return sum(step.page.minutes for step in self.steps if not step.done)
+        return sum(step.page.minutes or 0 for step in self.steps if not step.done)
 
     @property
     def is_complete(self) -> bool:
@@ -95,7 +95,7 @@ class PathwayProgress:
         return self.next_step
 
 
-Completions = dict[str, Row[tuple[str, str, datetime]]]
+Completions = dict[str, Row[str, str, datetime]]
 """Step id to (step_id, version, completed_at): plain rows, read on every learner page."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
@@ -165,7 +165,7 @@ def get_personal_words(value: str) -> list[str]:
     return [value, *(part for part in parts if part)]
 
 
-def is_safe_redirect(target: str | None) -> bool:
+def is_safe_redirect(target: str | None) -> TypeGuard[str]:
     """Tell whether a redirect target stays inside this site."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False

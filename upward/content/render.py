@@ -343,7 +343,7 @@ def _add_block(ctx: _Context, name: str, token: Token) -> str:
         return ""
     for key, key_line in doc.duplicates:
         ctx.problem(key_line, f"{name} block: '{key}' is written twice; keep only one")
-    model = CheckSpec if name == "check" else ReflectionSpec
+    model: type[CheckSpec] | type[ReflectionSpec] = CheckSpec if name == "check" else ReflectionSpec
     spec, problems = validate(model, doc, ctx.path, what=f"a {name} block")
     for problem in problems:
         ctx.problem(problem.line, f"{name} block: {problem.message}")

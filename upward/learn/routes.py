@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from upward import kept, progress
 from upward.content import Page, Pathway
@@ -109,9 +110,7 @@ def step(pathway_id: str, step_id: str) -> ResponseReturnValue:
     return render_step(page, path)
 
 
-def render_step(
-    page: Page, path: Pathway | None, unsaved: dict[str, str] | None = None
-) -> ResponseReturnValue:
+def render_step(page: Page, path: Pathway | None, unsaved: dict[str, str] | None = None) -> str:
     """Render a step page: content, outline, completion, checks and notes.
 
     `unsaved` maps reflection ids to text that could not be saved, shown in place of the note.
@@ -147,7 +146,7 @@ def get_followed_pathway(page: Page) -> Pathway | None:
     return path if path is not None and page.id in path.step_ids else None
 
 
-def back_to_step(page: Page) -> ResponseReturnValue:
+def back_to_step(page: Page) -> Response:
     """Redirect to a step, in the pathway the person was following if it still holds it."""
     path = get_followed_pathway(page)
     if path is not None:
@@ -284,7 +283,7 @@ NOTE_OUTCOMES = {
 }
 
 
-def redirect_to_block(page: Page, block_id: str) -> ResponseReturnValue:
+def redirect_to_block(page: Page, block_id: str) -> Response:
     """Redirect back to a block on a step page (404 for a block it doesn't have)."""
     if not any(getattr(block, "id", None) == block_id for block in page.blocks):
         abort(404)  # also keeps CR/LF and other odd ids out of the Location header

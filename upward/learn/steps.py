@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from upward.content import Check, Page, Reflection
 from upward.database import upsert
@@ -109,7 +109,7 @@ def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> str:
         raise NoteTooLong(text)
     if not text:
         result = db.session.execute(
-            ReflectionNote.__table__.delete().where(
+            delete(ReflectionNote).where(
                 ReflectionNote.user_id == user_id,
                 ReflectionNote.step_id == page.id,
                 ReflectionNote.prompt_id == prompt_id,

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class Completion(db.Model):
+class Completion(Model):
     __tablename__ = "completions"
     __table_args__ = (UniqueConstraint("user_id", "step_id"),)
 
@@ -23,7 +23,7 @@ class Completion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StepVersion(db.Model):
+class StepVersion(Model):
     __tablename__ = "step_versions"
 
     step_id: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -34,7 +34,7 @@ class StepVersion(db.Model):
     """When this version was published: the step's 'last updated' date."""
 
 
-class CheckAnswer(db.Model):
+class CheckAnswer(Model):
     __tablename__ = "check_answers"
     __table_args__ = (UniqueConstraint("user_id", "step_id", "check_id"),)
 
@@ -47,7 +47,7 @@ class CheckAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ReflectionNote(db.Model):
+class ReflectionNote(Model):
     __tablename__ = "reflection_notes"
     __table_args__ = (UniqueConstraint("user_id", "step_id", "prompt_id"),)
 

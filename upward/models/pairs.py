@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class Pair(db.Model):
+class Pair(Model):
     __tablename__ = "pairs"
     __table_args__ = (UniqueConstraint("mentor_id", "executive_id"),)
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class Bookmark(db.Model):
+class Bookmark(Model):
     __tablename__ = "bookmarks"
 
     user_id: Mapped[int] = mapped_column(user_fk(), primary_key=True)
@@ -19,7 +19,7 @@ class Bookmark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Rating(db.Model):
+class Rating(Model):
     __tablename__ = "ratings"
     __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
 

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class TemplateEntry(db.Model):
+class TemplateEntry(Model):
     __tablename__ = "template_entries"
     __table_args__ = (UniqueConstraint("user_id", "submission_id"),)
 

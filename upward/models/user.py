@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, utcnow
 from upward.vocabulary import ROLES
 
@@ -20,7 +20,7 @@ def new_session_version() -> int:
     return secrets.randbelow(2**31 - 2) + 1
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     # SQLite would otherwise give a deleted account's id to the next one.
     __table_args__ = {"sqlite_autoincrement": True}

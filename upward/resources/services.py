@@ -60,7 +60,7 @@ def get_ratings(resource_ids: Iterable[str] | None = None) -> dict[str, RatingSu
     if resource_ids is not None:
         query = query.where(Rating.resource_id.in_(list(resource_ids)))
     rows = db.session.execute(query)
-    return {rid: RatingSummary(float(avg), count) for rid, avg, count in rows}
+    return {rid: RatingSummary(float(avg), count) for rid, avg, count in rows.tuples()}
 
 
 def get_bookmarks(user_id: int | None) -> set[str]:

@@ -131,10 +131,10 @@ def get_own_texts(view: LibraryView, user_id: int | None) -> list[OwnText]:
 def _notes(view: LibraryView, user_id: int) -> Iterable[OwnText]:
     """Return a person's reflection notes on steps they can still open."""
     notes = db.session.execute(
-        select(ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id)
-        .add_columns(ReflectionNote.text)
-        .where(ReflectionNote.user_id == user_id)
-    )
+        select(
+            ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id, ReflectionNote.text
+        ).where(ReflectionNote.user_id == user_id)
+    ).tuples()
     for note_id, step_id, prompt_id, text in notes:
         step = view.library.page(step_id)
         if step is None or not text.strip() or not (view.drafts or view.library.is_public(step)):
