@@ -91,3 +91,27 @@ def test_no_test_imports_another_test_or_a_conftest():
                 if last.startswith("test_") or last == "conftest":
                     offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
+
+
+FEATURES = {"auth", "learn", "authors", "discussions", "resources", "search", "program"}
+
+
+def feature_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in FEATURES else None
+
+
+def test_the_top_level_imports_no_feature_and_features_never_import_other_routes():
+    graph = import_graph()
+    wrong = []
+    for module, targets in graph.items():
+        mine = feature_of(module)
+        for target in targets:
+            theirs = feature_of(target)
+            if theirs is None or theirs == mine:
+                continue
+            if mine is None and module != "upward":
+                wrong.append(f"top-level {module} imports {target}")
+            elif mine is not None and target.endswith(".routes"):
+                wrong.append(f"{module} imports another feature's routes: {target}")
+    assert wrong == []

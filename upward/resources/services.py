@@ -54,13 +54,13 @@ class Filters:
 
 def get_ratings(resource_ids: Iterable[str] | None = None) -> dict[str, RatingSummary]:
     """Return average and count per resource, in one grouped query."""
-    query = select(Rating.resource_id, func.avg(Rating.stars), func.count()).group_by(
-        Rating.resource_id
-    )
+    query = select(
+        Rating.resource_id, func.avg(Rating.stars).label("average"), func.count().label("ratings")
+    ).group_by(Rating.resource_id)
     if resource_ids is not None:
         query = query.where(Rating.resource_id.in_(list(resource_ids)))
     rows = db.session.execute(query)
-    return {rid: RatingSummary(float(avg), count) for rid, avg, count in rows.tuples()}
+    return {row.resource_id: RatingSummary(float(row.average), row.ratings) for row in rows}
 
 
 def get_bookmarks(user_id: int | None) -> set[str]:

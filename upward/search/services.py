@@ -134,7 +134,7 @@ def _notes(view: LibraryView, user_id: int) -> Iterable[OwnText]:
         select(
             ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id, ReflectionNote.text
         ).where(ReflectionNote.user_id == user_id)
-    ).tuples()
+    )
     for note_id, step_id, prompt_id, text in notes:
         step = view.library.page(step_id)
         if step is None or not text.strip() or not (view.drafts or view.library.is_public(step)):
