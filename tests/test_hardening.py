@@ -337,7 +337,7 @@ def media_app(tmp_path):
     """An app on a copy of the fixture site with images: used, unused, hidden, in a draft."""
     import shutil
 
-    from tests.conftest import SITE
+    from tests.helpers import SITE
 
     site = tmp_path / "site"
     shutil.copytree(SITE, site)
@@ -597,7 +597,7 @@ def test_the_database_has_timeouts(app):
 
 
 def test_the_pool_gives_up_waiting_for_a_connection(tmp_path):
-    from tests.conftest import make_config
+    from tests.helpers import make_config
     from upward import create_app
 
     config = make_config(tmp_path)
@@ -616,7 +616,7 @@ def test_the_sqlite_file_is_created_private(tmp_path, monkeypatch):
     import os
     import stat
 
-    from tests.conftest import make_config
+    from tests.helpers import make_config
     from upward import create_app
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
