@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.conftest import SITE_SCRIPT, AuthActions, csrf_token
+from tests.helpers import SITE_SCRIPT, AuthActions, csrf_token
 from upward.extensions import db
 from upward.models import Completion, KeptWork, ReflectionNote, TemplateEntry
 

@@ -26,7 +26,7 @@ def page_queries(tmp_path: Path, pathways: int, steps: int) -> dict[str, int]:
     pages = ["/", "/dashboard", "/pathways/path0", step]
     counts = {}
     for url in pages:
-        client.get(url)  # warm: the first request of a library records its versions
+        client.get(url)  # warm: the first request fills the per-process caches
         with count_queries(app) as statements:
             assert client.get(url).status_code == 200
         counts[url] = len(statements)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT
+from tests.helpers import ROOT
 from upward.content import Reflection, load_library
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.test_discussions import fill_in, pair, person
 
 from tests.helpers import AuthActions, fill_in, pair, person
 

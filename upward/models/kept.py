@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class KeptWork(db.Model):
+class KeptWork(Model):
     __tablename__ = "kept_work"
 
     id: Mapped[int] = mapped_column(primary_key=True)

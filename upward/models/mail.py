@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from upward.extensions import db
+from upward.extensions import Model
 from upward.models.types import UTCDateTime, user_fk, utcnow
 
 
-class SentMessage(db.Model):
+class SentMessage(Model):
     """One message, claimed once by its (kind, key): queued, then sent, refused or given up."""
 
     __tablename__ = "sent_messages"
@@ -40,7 +40,7 @@ class SentMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
-class MailOptOut(db.Model):
+class MailOptOut(Model):
     """A person who chose not to get one category of mail."""
 
     __tablename__ = "mail_opt_outs"
@@ -50,7 +50,7 @@ class MailOptOut(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A link sent by mail that works once, until it expires (password reset, new address)."""
 
     __tablename__ = "account_tokens"

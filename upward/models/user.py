@@ -50,7 +50,7 @@ class User(UserMixin, Model):
         return f"{self.id}:{self.session_version}:{int(time.time())}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Tell whether the person may sign in (deactivated accounts may not)."""
         return self.deactivated_at is None
 

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, AuthActions
+from tests.helpers import PASSWORD, AuthActions
 from upward.extensions import db
 from upward.models import TemplateEntry, User
 

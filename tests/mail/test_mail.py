@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import PASSWORD, AuthActions, build_app, free_port
+from tests.helpers import PASSWORD, AuthActions, build_app, free_port
 from upward.extensions import db
 from upward.mail import outbox as mail_outbox
 from upward.models import MailOptOut, SentMessage, User
