@@ -98,7 +98,7 @@ FEATURES = {"auth", "learn", "authors", "discussions", "resources", "search", "p
 
 def feature_of(module: str) -> str | None:
     parts = module.split(".")
-    return parts[1] if len(parts) > 2 and parts[1] in FEATURES else None
+    return parts[1] if len(parts) >= 2 and parts[1] in FEATURES else None
 
 
 def test_the_top_level_imports_no_feature_and_features_never_import_other_routes():
