@@ -15,6 +15,7 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
@@ -255,3 +256,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+PHONE = {"width": 390, "height": 844}
+"""A phone's viewport for the browser tests."""
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip when a browser prerequisite is missing; in CI fail instead, never skip silently."""
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run the browser tests)", pytrace=False)
+    pytest.skip(reason)

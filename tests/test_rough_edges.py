@@ -10,7 +10,7 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from tests.conftest import ROOT, SITE, AuthActions, build_app, csrf_token
+from tests.helpers import ROOT, SITE, AuthActions, build_app, csrf_token
 from upward.content.render import MD
 from upward.extensions import db
 from upward.forms import Form

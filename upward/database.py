@@ -159,11 +159,11 @@ WATCHDOG = Watchdog(WATCHDOG_SECONDS)
 
 
 @cache
-def get_watched_classes() -> tuple[type, type]:
+def get_watched_classes() -> tuple[Any, Any]:
     """Return a psycopg connection and cursor whose every wait for the server is watched."""
     import psycopg
 
-    class WatchedCursor(psycopg.Cursor):  # type: ignore[type-arg]
+    class WatchedCursor(psycopg.Cursor):
         def execute(self, *args: Any, **kwargs: Any) -> Any:
             with WATCHDOG.watch(self.connection):
                 return super().execute(*args, **kwargs)
@@ -172,7 +172,7 @@ def get_watched_classes() -> tuple[type, type]:
             with WATCHDOG.watch(self.connection):
                 return super().executemany(*args, **kwargs)
 
-    class WatchedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class WatchedConnection(psycopg.Connection):
         def commit(self) -> None:
             with WATCHDOG.watch(self):
                 super().commit()

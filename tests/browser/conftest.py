@@ -21,13 +21,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.helpers import PHONE, require
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "a quiet lake at dawn in autumn"
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Landmarks, headings and the skip link are best practice in axe, not WCAG rules: ask for them too.
 AXE_EXTRA_RULES = [
@@ -55,15 +56,6 @@ CHROMIUM_ARGS = [
 
 # Playwright waits this long for an element or a page; the site answers in milliseconds.
 expect.set_options(timeout=10_000)
-
-
-def require(ok: bool, reason: str) -> None:
-    """Skip when a browser prerequisite is missing; in CI fail instead, never skip silently."""
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run the browser tests)", pytrace=False)
-    pytest.skip(reason)
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, require
+from tests.helpers import PHONE, require
 
 pytestmark = pytest.mark.browser
 

@@ -133,7 +133,7 @@ def create_entry(
     Back then Save) carries the same submission id: it updates the copy already kept with what
     was sent last, instead of keeping a twin.
     """
-    options = {"title": title, "draft": draft, "shared": shared}
+    options: dict[str, Any] = {"title": title, "draft": draft, "shared": shared}
     submission = submission if submission and SUBMISSION_RE.fullmatch(submission) else None
     kept = find_submission(user_id, submission) if submission else None
     if kept is not None and kept.template_id != template.id:

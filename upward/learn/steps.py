@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import CursorResult, Row, bindparam, delete, select
 
 from upward.content import Check, Page, Reflection
 from upward.database import upsert
@@ -116,7 +116,7 @@ def save_note(user_id: int, page: Page, prompt_id: str, text: str) -> str:
             )
         )
         db.session.commit()
-        return "deleted" if result.rowcount else "empty"
+        return "deleted" if cast(CursorResult, result).rowcount else "empty"
     db.session.execute(
         upsert(
             ReflectionNote,

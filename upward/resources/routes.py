@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -47,7 +49,7 @@ def index() -> ResponseReturnValue:
     filters = read_filters(form)
     items = services.list_resources(get_view(), filters, current_user_id())
     listing = services.paginate(items, request.args.get("page", "1"))
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "resources/index.html",
         listing=listing,
