@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EMAIL = "bench@example.com"
 PASSWORD = "benchmark password 2026"
+USER_AGENT = "upward-benchmark"
+"""Sent by the login and by wrk alike: Flask-Login's session protection hashes the User-Agent,
+so a different one under load would mark every session changed and re-sign its cookie."""
 
 
 def ensure_wrk() -> str:
@@ -64,6 +67,7 @@ def log_in(base: str) -> str:
     """Register (or log in) the benchmark user and return its session cookie."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     for path, data in (
         (
             "/account/register",
@@ -87,9 +91,18 @@ def log_in(base: str) -> str:
     return f"session={cookie.value}"
 
 
+def check_cookie_is_stable(url: str, cookie: str) -> None:
+    """Refuse to measure if a page would re-sign the session cookie (an unfair extra cost)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request) as response:
+        if response.headers.get("Set-Cookie"):
+            raise SystemExit(f"{url} re-signs the session cookie on every request")
+
+
 def run_wrk(wrk: str, url: str, seconds: int, connections: int, cookie: str | None) -> dict:
     """Run wrk once and return requests/s and p50/p99 latency in milliseconds."""
     cmd = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    cmd[1:1] = ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -139,6 +152,9 @@ def main() -> None:
                 "step page": (f"http://127.0.0.1:8701{step}", cookie),
                 "dashboard": ("http://127.0.0.1:8701/dashboard", cookie),
             }
+            for url, cookie_header in targets.values():
+                if cookie_header:
+                    check_cookie_is_stable(url, cookie_header)
             results: dict[str, list[dict]] = {name: [] for name in targets}
             for _ in range(args.rounds):
                 for name, (url, cookie_header) in targets.items():
@@ -154,7 +170,8 @@ def main() -> None:
 
 def first_step_url(base: str, cookie: str) -> str:
     """Return the URL of the first step of the mentor pathway, as a learner reaches it."""
-    request = urllib.request.Request(base + "/dashboard", headers={"Cookie": cookie})
+    headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
+    request = urllib.request.Request(base + "/dashboard", headers=headers)
     html = urllib.request.urlopen(request).read().decode()
     return re.search(r'href="(/pathways/[^"/]+/steps/[^"]+)"', html).group(1)
 
