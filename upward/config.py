@@ -163,7 +163,9 @@ def get_config(
         # would only break a lesson page left open over lunch.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": https,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping on every checkout (a round trip per request): upward.database pings a
+        # connection only when it has been idle in the pool for a while.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         **get_mail_config(settings, instance_path),
     }
 

@@ -9,12 +9,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Insert, event
+from sqlalchemy import Insert, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from upward.extensions import db, migrate
 
@@ -37,8 +38,35 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", set_sqlite_pragmas)
-        elif db.engine.dialect.driver == "psycopg":
-            event.listen(db.engine, "do_connect", connect_watched)
+        else:
+            if db.engine.dialect.driver == "psycopg":
+                event.listen(db.engine, "do_connect", connect_watched)
+            event.listen(db.engine, "checkin", note_checkin)
+            event.listen(db.engine, "checkout", partial(ping_if_idle, db.engine.dialect))
+
+
+IDLE_PING_SECONDS = 10.0
+"""A pooled connection idle longer than this is pinged before use. A busy site sends no pings
+(a ping on every checkout would be one more round trip per page); a database restart shows up
+as a disconnect, which makes SQLAlchemy drop the whole pool, so only requests under way fail."""
+
+
+def note_checkin(dbapi_connection: Any, connection_record: Any) -> None:
+    """Remember when a connection went back to the pool."""
+    connection_record.info["checked_in"] = time.monotonic()
+
+
+def ping_if_idle(
+    dialect: Dialect, dbapi_connection: Any, connection_record: Any, connection_proxy: Any
+) -> None:
+    """Ping a connection that sat idle; a dead one makes the pool connect afresh."""
+    idle_since = connection_record.info.get("checked_in")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)  # one statement, in autocommit
+    except Exception as error:
+        raise exc.DisconnectionError() from error
 
 
 def add_timeouts(url: str, options: dict[str, Any]) -> None:

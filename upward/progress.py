@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Row, bindparam, delete, select
 
+from upward import prefetch
 from upward.content import Page, Pathway
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
@@ -109,6 +110,8 @@ def get_completions(user_id: int | None) -> Completions:
     """Return a person's completions by step id, in one query (none when anonymous)."""
     if user_id is None:
         return {}
+    if found := prefetch.get(user_id):
+        return found.completions  # type: ignore[return-value]
     return {row.step_id: row for row in db.session.execute(COMPLETIONS, {"user_id": user_id})}
 
 

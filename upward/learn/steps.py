@@ -8,6 +8,7 @@ from typing import TypeVar, cast
 
 from sqlalchemy import CursorResult, Row, bindparam, delete, select
 
+from upward import prefetch
 from upward.content import Check, Page, Reflection
 from upward.database import upsert
 from upward.extensions import db
@@ -62,6 +63,9 @@ def get_activity(user_id: int | None, step_id: str) -> StepActivity:
     """Return a person's answers and notes on a step (two small queries)."""
     if user_id is None:
         return StepActivity({}, {})
+    found = prefetch.get(user_id)
+    if found and found.plan.activity_step == step_id:
+        return StepActivity(found.answers, found.notes)  # type: ignore[arg-type]
     params = {"user_id": user_id, "step_id": step_id}
     return StepActivity(
         answers={row.check_id: row for row in db.session.execute(ANSWERS, params)},
@@ -142,6 +146,9 @@ ALL_NOTES = (
 
 def get_notes(user_id: int) -> list[Row]:
     """Return all of a person's reflection notes (step, prompt, text, date), newest first."""
+    found = prefetch.get(user_id)
+    if found and found.plan.all_notes:
+        return found.all_notes  # type: ignore[return-value]
     return list(db.session.execute(ALL_NOTES, {"user_id": user_id}))
 
 

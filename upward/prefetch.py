@@ -1,0 +1,294 @@
+"""One round trip for a learner page: the signed-in person and what the page shows of theirs.
+
+Flask-Login loads the user lazily. On the learner pages (home, dashboard, a pathway, a step),
+the user loader asks `load_user` here, which reads the user row together with the page's own
+reads in one SQL statement, on a connection in autocommit mode (so PostgreSQL sees no BEGIN and
+no ROLLBACK either). The page's services then find their rows in `g` instead of querying:
+
+- completions of the steps the page shows (not all of the person's),
+- on a step, the person's answers and notes on that step,
+- on the dashboard, all of the person's notes and filled-in templates.
+
+Every other page, and every POST, loads the user through the ORM session as before. The user
+object is attached to the session without SQL, so it behaves like one loaded by a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from flask import g, has_request_context, request
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    inspect,
+    literal_column,
+    null,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import make_transient_to_detached
+
+from upward.extensions import db
+from upward.models import CheckAnswer, Completion, ReflectionNote, TemplateEntry, User
+from upward.models.types import UTCDateTime
+from upward.publishing import get_library
+
+
+class CompletionRow(NamedTuple):
+    step_id: str
+    version: str
+    completed_at: datetime
+
+
+class AnswerRow(NamedTuple):
+    check_id: str
+    choice: int
+
+
+class NoteRow(NamedTuple):
+    prompt_id: str
+    text: str
+    updated_at: datetime
+
+
+class StepNoteRow(NamedTuple):
+    step_id: str
+    prompt_id: str
+    text: str
+    updated_at: datetime
+
+
+class EntryRow(NamedTuple):
+    id: int
+    title: str
+    is_draft: bool
+    shared: bool
+    updated_at: datetime
+
+
+class NotPrefetched(LookupError):
+    """A page asked for a step's completion that its plan did not read (a bug, not bad input)."""
+
+
+class PartialCompletions(dict[str, CompletionRow]):
+    """A person's completions of some steps only; asking about any other step is an error."""
+
+    def __init__(self, rows: Iterable[tuple[str, CompletionRow]], covered: frozenset[str]):
+        super().__init__(rows)
+        self.covered = covered
+
+    def _check(self, step_id: object) -> None:
+        if step_id not in self.covered:
+            raise NotPrefetched(f"completion of {step_id!r} was not read for this page")
+
+    def get(self, step_id: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._check(step_id)
+        return super().get(step_id, default)
+
+    def __getitem__(self, step_id: str) -> CompletionRow:
+        self._check(step_id)
+        return super().__getitem__(step_id)
+
+    def __contains__(self, step_id: object) -> bool:
+        self._check(step_id)
+        return super().__contains__(step_id)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a page will read of the signed-in person's, besides the user row."""
+
+    step_ids: frozenset[str] = frozenset()
+    activity_step: str | None = None
+    all_notes: bool = False
+    entries: bool = False
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        return (self.activity_step is not None, self.all_notes, self.entries)
+
+
+@dataclass
+class Prefetched:
+    """The rows one statement read for this request."""
+
+    user_id: int
+    plan: Plan
+    completions: PartialCompletions
+    answers: dict[str, AnswerRow] = field(default_factory=dict)
+    notes: dict[str, NoteRow] = field(default_factory=dict)
+    all_notes: list[StepNoteRow] = field(default_factory=list)
+    entries: list[EntryRow] = field(default_factory=list)
+
+
+def get_plan() -> Plan | None:
+    """Return what this request's page reads, or None if it is not a learner page."""
+    if not has_request_context() or request.method != "GET":
+        return None
+    endpoint, args = request.endpoint, request.view_args or {}
+    library = get_library()
+    if endpoint in ("learn.home", "learn.dashboard"):
+        steps = frozenset(s for p in library.pathways.values() for s in p.step_ids)
+        dashboard = endpoint == "learn.dashboard"
+        return Plan(steps, all_notes=dashboard, entries=dashboard)
+    if endpoint == "learn.pathway":
+        path = library.pathway(args.get("pathway_id", ""))
+        return Plan(frozenset(path.step_ids if path else ()))
+    if endpoint == "learn.step":
+        path = library.pathway(args.get("pathway_id", ""))
+        step_id = args.get("step_id", "")
+        return Plan(frozenset((*(path.step_ids if path else ()), step_id)), activity_step=step_id)
+    if endpoint == "learn.step_anywhere":
+        step_id = args.get("step_id", "")
+        return Plan(frozenset({step_id}), activity_step=step_id)
+    return None
+
+
+def load_user(user_id: int) -> User | None | bool:
+    """Read the user and the page's rows in one statement; False if the page has no plan."""
+    plan = get_plan()
+    if plan is None:
+        return False
+    params: dict[str, Any] = {"user_id": user_id, "step_ids": sorted(plan.step_ids)}
+    if plan.activity_step is not None:
+        params["step_id"] = plan.activity_step
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        rows = conn.execute(statement(plan.shape), params).all()
+    if not rows:
+        return None
+    user = make_user(rows[0])
+    found = Prefetched(user_id, plan, PartialCompletions((), plan.step_ids))
+    for row in rows:
+        add_row(found, row)
+    found.all_notes.sort(key=lambda note: note.updated_at, reverse=True)
+    found.entries.sort(key=lambda entry: entry.updated_at, reverse=True)
+    g.upward_prefetched = found
+    return user
+
+
+def get(user_id: int | None) -> Prefetched | None:
+    """Return what this request prefetched for this person, if anything."""
+    if user_id is None or not has_request_context():
+        return None
+    found: Prefetched | None = g.get("upward_prefetched")
+    return found if found is not None and found.user_id == user_id else None
+
+
+def add_row(found: Prefetched, row: Any) -> None:
+    """File one row of the combined statement under its kind."""
+    kind = row.x_kind
+    if kind == "completion":
+        dict.__setitem__(found.completions, row.x_a, CompletionRow(row.x_a, row.x_b, row.x_ts))
+    elif kind == "answer":
+        found.answers[row.x_a] = AnswerRow(row.x_a, row.x_n)
+    elif kind == "note":
+        found.notes[row.x_a] = NoteRow(row.x_a, row.x_c, row.x_ts)
+    elif kind == "any note":
+        found.all_notes.append(StepNoteRow(row.x_a, row.x_b, row.x_c, row.x_ts))
+    elif kind == "entry":
+        found.entries.append(EntryRow(row.x_n, row.x_c, row.x_f, row.x_g, row.x_ts))
+
+
+USER_ATTRIBUTES = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
+
+
+def make_user(row: Any) -> User:
+    """Build the User from its columns and attach it to the session without SQL."""
+    user = User(**{key: row[i] for i, (key, _) in enumerate(USER_ATTRIBUTES)})
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
+
+
+STATEMENTS: dict[tuple[bool, bool, bool], Select] = {}
+
+
+def statement(shape: tuple[bool, bool, bool]) -> Select:
+    """Return the combined statement for a plan's shape (built once per shape)."""
+    if shape not in STATEMENTS:
+        STATEMENTS[shape] = build_statement(*shape)
+    return STATEMENTS[shape]
+
+
+def part(kind: str, a: Any, *, b: Any = None, c: Any = None, n: Any = None, **more: Any) -> Any:
+    """Return one SELECT of the union, its columns in the shared shape."""
+    flag_f, flag_g, ts = more.get("f"), more.get("g"), more.get("ts")
+    return select(
+        literal_column(f"'{kind}'", String).label("x_kind"),
+        a.label("x_a"),
+        (b if b is not None else cast(null(), String)).label("x_b"),
+        (c if c is not None else cast(null(), String)).label("x_c"),
+        (n if n is not None else cast(null(), Integer)).label("x_n"),
+        (flag_f if flag_f is not None else cast(null(), Boolean)).label("x_f"),
+        (flag_g if flag_g is not None else cast(null(), Boolean)).label("x_g"),
+        (ts if ts is not None else cast(null(), UTCDateTime)).label("x_ts"),
+    )
+
+
+def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
+    """Build: the user's row, left-joined to a union of the page's rows of theirs."""
+    user_id = bindparam("user_id")
+    parts = [
+        part(
+            "completion",
+            Completion.step_id,
+            b=Completion.version,
+            ts=Completion.completed_at,
+        ).where(
+            Completion.user_id == user_id,
+            Completion.step_id.in_(bindparam("step_ids", expanding=True)),
+        )
+    ]
+    if activity:
+        step_id = bindparam("step_id")
+        parts.append(
+            part("answer", CheckAnswer.check_id, n=CheckAnswer.choice).where(
+                CheckAnswer.user_id == user_id, CheckAnswer.step_id == step_id
+            )
+        )
+        parts.append(
+            part(
+                "note",
+                ReflectionNote.prompt_id,
+                c=ReflectionNote.text,
+                ts=ReflectionNote.updated_at,
+            ).where(ReflectionNote.user_id == user_id, ReflectionNote.step_id == step_id)
+        )
+    if all_notes:
+        parts.append(
+            part(
+                "any note",
+                ReflectionNote.step_id,
+                b=ReflectionNote.prompt_id,
+                c=ReflectionNote.text,
+                ts=ReflectionNote.updated_at,
+            ).where(ReflectionNote.user_id == user_id)
+        )
+    if entries:
+        parts.append(
+            part(
+                "entry",
+                TemplateEntry.template_id,
+                c=TemplateEntry.title,
+                n=TemplateEntry.id,
+                f=TemplateEntry.is_draft,
+                g=TemplateEntry.shared,
+                ts=TemplateEntry.updated_at,
+            ).where(TemplateEntry.user_id == user_id)
+        )
+    rows = union_all(*parts).subquery("x")
+    columns = [column for _, column in USER_ATTRIBUTES]
+    return (
+        select(*columns, *rows.c)
+        .select_from(User.__table__.outerjoin(rows, true()))
+        .where(User.id == user_id)
+    )
