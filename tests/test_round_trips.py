@@ -123,7 +123,7 @@ def page_round_trips(tmp_path: Path, pathways: int, steps: int, history: int) ->
             response = client.get(url)
             assert response.status_code in (200, 302), url
             found[url] = round_trips(messages())
-    gen.close()
+    next(gen, None)  # run the teardown: it disposes of the pooled connections
     return found
 
 
@@ -159,7 +159,7 @@ def test_an_idle_connection_is_pinged_first(tmp_path, monkeypatch):
         monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
         client.get("/dashboard")
         exchanges = round_trips(messages())
-    gen.close()
+    next(gen, None)  # run the teardown: it disposes of the pooled connections
     assert len(exchanges) == 2, exchanges
     assert exchanges[0].strip() == '";"', exchanges  # SQLAlchemy's ping for psycopg
 
