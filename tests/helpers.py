@@ -43,6 +43,7 @@ def make_config(tmp_path: Path, **overrides: object) -> dict[str, object]:
         "UPWARD_CONTENT_DIR": str(SITE / "content"),
         "UPWARD_PATHWAYS_DIR": str(SITE / "pathways"),
         "UPWARD_WATCH": False,
+        "UPWARD_PARSE_CACHE": False,
         "UPWARD_ARGON2_MEMORY_KIB": 64,
         "UPWARD_ARGON2_TIME_COST": 1,
         "RATELIMIT_ENABLED": False,

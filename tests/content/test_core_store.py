@@ -95,3 +95,24 @@ def test_watch_reloads_after_a_change(store: LibraryStore) -> None:
         assert "Watched" in store.library.pages["b"].html
     finally:
         store.stop()
+
+
+def test_a_reload_reuses_unchanged_pages_and_follows_a_renamed_link_target(
+    tmp_path: Path,
+) -> None:
+    content, pathways = write_library(
+        tmp_path,
+        {
+            "content/b.md": "---\ntitle: Step B\n---\nSee [step A](a.md).\n",
+            "content/c.md": "---\ntitle: Step C\n---\nNo links.\n",
+            "pathways/p.yml": MANIFEST.replace("  - b.md\n", "  - b.md\n  - c.md\n"),
+        },
+    )
+    store = LibraryStore(content, pathways)
+    first = store.library
+    assert 'href="/steps/a"' in first.pages["b"].html
+    touch(content / "a.md", "---\ntitle: Step A\nid: renamed\n---\nText A.\n")
+    assert store.reload() is True
+    assert store.parsed == ["a.md"]
+    assert store.library.pages["c"] is first.pages["c"]  # nothing it shows changed
+    assert 'href="/steps/renamed"' in store.library.pages["b"].html  # its link target did

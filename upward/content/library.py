@@ -228,10 +228,13 @@ def build_library(
     content_name: str = "content",
     with_index: bool = True,
     scan_problems: Iterable[Problem] = (),
+    built: dict[str, tuple[PageSource, tuple, Page]] | None = None,
 ) -> tuple[Library | None, list[Problem]]:
     """Check parsed files together; return the library (None if there are errors) and problems.
 
     `scan_problems` are those found while listing the folders (links that leave them).
+    `built` carries the pages of the previous build: a page whose source and link targets are
+    unchanged is reused, so a reload resolves the links of the changed files only.
     """
     problems = list(scan_problems)
     problems += [p for source in pages.values() for p in source.problems]
@@ -241,7 +244,7 @@ def build_library(
     if has_errors(problems):
         return None, problems
     warnings = tuple(p for p in problems if not p.is_error)
-    return assemble(pages, manifests, urls, warnings, with_index), problems
+    return assemble(pages, manifests, urls, warnings, with_index, built), problems
 
 
 def assemble(
@@ -250,15 +253,22 @@ def assemble(
     urls: UrlScheme,
     warnings: tuple[Problem, ...],
     with_index: bool = True,
+    built: dict[str, tuple[PageSource, tuple, Page]] | None = None,
 ) -> Library:
-    """Build the immutable library from checked sources."""
+    """Build the immutable library from checked sources (reusing `built` pages where it can)."""
     by_id = get_pages_by_id(sources)
     pathways = _get_pathways(manifests, sources, urls)
     by_step: dict[str, list[str]] = {}
     for pathway in pathways.values():
         for step_id in pathway.step_ids:
             by_step.setdefault(step_id, []).append(pathway.id)
-    pages = {page_id: _get_page(source, sources, urls) for page_id, source in sorted(by_id.items())}
+    previous = dict(built or {})
+    if built is not None:
+        built.clear()  # refilled below with this build's pages only
+    pages = {
+        page_id: _get_page_reusing(source, sources, urls, previous, built)
+        for page_id, source in sorted(by_id.items())
+    }
     audiences = {
         page_id: get_audience(by_id[page_id], [pathways[p] for p in by_step.get(page_id, ())])
         for page_id in pages
@@ -353,6 +363,26 @@ def _link_urls(
         else:
             found.append(urls.page_url(target.kind, target.id, link.anchor))
     return found
+
+
+def _get_page_reusing(
+    source: PageSource,
+    sources: Mapping[str, PageSource],
+    urls: UrlScheme,
+    previous: Mapping[str, tuple[PageSource, tuple, Page]],
+    built: dict[str, tuple[PageSource, tuple, Page]] | None,
+) -> Page:
+    """Return the page built last time if its source and link targets are the same objects."""
+    targets = tuple(sources.get(link.target) for link in source.rendered.links if link.target)
+    signature = tuple((t.kind, t.id) if t is not None else None for t in targets)
+    last = previous.get(source.rel)
+    if last is not None and last[0] is source and last[1] == signature:
+        page = last[2]
+    else:
+        page = _get_page(source, sources, urls)
+    if built is not None:
+        built[source.rel] = (source, signature, page)
+    return page
 
 
 def _get_page(source: PageSource, sources: Mapping[str, PageSource], urls: UrlScheme) -> Page:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cache import ParseCache
 from .files import Stamp, is_manifest_file, is_page_file, scan_folder
 from .library import Library, build_library
 from .pages import ManifestSource, PageSource, parse_files
@@ -25,8 +26,14 @@ class LibraryStore:
     """Holds the last good library; reload() re-parses only files whose stamp changed."""
 
     def __init__(
-        self, content_dir: str | Path, pathways_dir: str | Path, urls: UrlScheme | None = None
+        self,
+        content_dir: str | Path,
+        pathways_dir: str | Path,
+        urls: UrlScheme | None = None,
+        cache: ParseCache | None = None,
     ) -> None:
+        self.cache = cache
+        """Where the first load finds files parsed before (by this or another process)."""
         self.content_dir = Path(content_dir)
         self.pathways_dir = Path(pathways_dir)
         self.urls = urls or UrlScheme()
@@ -41,6 +48,8 @@ class LibraryStore:
         self._scan_problems: list[Problem] = []
         self._pages: dict[str, PageSource] = {}
         self._manifests: dict[str, ManifestSource] = {}
+        self._built: dict[str, Any] = {}
+        """Each page of the last build with its source: a reload rebuilds changed pages only."""
         self._lock = threading.Lock()
         self._observer: Any = None
         self._timer: threading.Timer | None = None
@@ -57,28 +66,65 @@ class LibraryStore:
     def reload(self) -> bool:
         """Re-read changed files; return True if a new good library is now served."""
         with self._lock:
-            started = time.perf_counter()
-            scan_problems: list[Problem] = []
-            stamps = self._scan(scan_problems)
-            same_links = scan_problems == self._scan_problems
-            self._scan_problems = scan_problems
-            changed = {key for key, stamp in stamps.items() if self._stamps.get(key) != stamp}
-            removed = self._stamps.keys() - stamps.keys()
-            if self._library is not None and not changed and not removed and same_links:
-                return False
-            self._update_sources(changed, removed)
-            self._stamps = stamps
-            files = frozenset(rel for folder, rel in stamps if folder == "content")
-            library, problems = build_library(
-                self._pages,
-                self._manifests,
-                files,
-                self.urls,
-                content_name=self.content_dir.name,
-                scan_problems=self._scan_problems,
+            if self._library is None and self.cache is not None:
+                with self.cache.locked():  # other workers starting now wait, then read it
+                    return self._reload(self.cache)
+            return self._reload(None)
+
+    def _reload(self, cache: ParseCache | None) -> bool:
+        """Reload under the lock, taking unchanged files from the cache if there is one."""
+        started = time.perf_counter()
+        scan_problems: list[Problem] = []
+        stamps = self._scan(scan_problems)
+        same_links = scan_problems == self._scan_problems
+        self._scan_problems = scan_problems
+        changed = {key for key, stamp in stamps.items() if self._stamps.get(key) != stamp}
+        removed = self._stamps.keys() - stamps.keys()
+        if self._library is not None and not changed and not removed and same_links:
+            return False
+        if cache is not None:
+            pages, manifests = cache.read()
+            changed -= self._take_cached(changed, stamps, pages, manifests)
+        self._update_sources(changed, removed)
+        self._stamps = stamps
+        if cache is not None and self.parsed:
+            cache.write(
+                {rel: (stamps["content", rel], s) for rel, s in self._pages.items()},
+                {name: (stamps["pathways", name], s) for name, s in self._manifests.items()},
             )
-            elapsed = time.perf_counter() - started
-            return self._swap(library, problems, elapsed)
+        files = frozenset(rel for folder, rel in stamps if folder == "content")
+        library, problems = build_library(
+            self._pages,
+            self._manifests,
+            files,
+            self.urls,
+            content_name=self.content_dir.name,
+            scan_problems=self._scan_problems,
+            built=self._built,
+        )
+        elapsed = time.perf_counter() - started
+        return self._swap(library, problems, elapsed)
+
+    def _take_cached(
+        self,
+        changed: set[tuple[str, str]],
+        stamps: dict[tuple[str, str], Stamp],
+        pages: dict[str, tuple[Stamp, PageSource]],
+        manifests: dict[str, tuple[Stamp, ManifestSource]],
+    ) -> set[tuple[str, str]]:
+        """Use the cached parse of every changed file whose stamp the cache has; return those."""
+        taken = set()
+        for key in changed:
+            folder, rel = key
+            entry = (pages if folder == "content" else manifests).get(rel)
+            if entry is None or entry[0] != stamps[key]:
+                continue
+            if folder == "content":
+                self._pages[rel] = entry[1]
+            else:
+                self._manifests[rel] = entry[1]
+            taken.add(key)
+        return taken
 
     def _scan(self, problems: list[Problem]) -> dict[tuple[str, str], Stamp]:
         """Stamp every file under both folders, reporting links that leave them."""

@@ -7,10 +7,12 @@ versions) happens when it loads, through the store's on_load hook.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from flask import Flask, current_app
 
 from upward.content import Library, LibraryError, LibraryStore, UrlScheme
+from upward.content.cache import ParseCache, get_key
 from upward.publishing.versions import VersionHistory
 
 URLS = UrlScheme(
@@ -26,10 +28,13 @@ def init_app(app: Flask) -> None:
     """Load the library (refusing to start on a broken one), record its versions, keep it fresh."""
     from upward.publishing.media import bp
 
+    content, pathways = app.config["UPWARD_CONTENT_DIR"], app.config["UPWARD_PATHWAYS_DIR"]
+    cache = None
+    if app.config.get("UPWARD_PARSE_CACHE", True):
+        key = get_key(Path(content).resolve(), Path(pathways).resolve(), URLS)
+        cache = ParseCache(Path(app.instance_path) / "parse-cache", key)
     try:
-        store = LibraryStore(
-            app.config["UPWARD_CONTENT_DIR"], app.config["UPWARD_PATHWAYS_DIR"], URLS
-        )
+        store = LibraryStore(content, pathways, URLS, cache)
     except LibraryError as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
         raise SystemExit(

@@ -1,0 +1,91 @@
+"""The parse cache: a restart (or another worker) re-parses only files changed since."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from content_helpers import write_library
+
+from upward.content import LibraryStore, UrlScheme
+from upward.content.cache import ParseCache, get_key
+
+STEP_B = "---\ntitle: Step B\n---\nText B with [a link](a.md).\n"
+MANIFEST = "title: P\naudience: mentor\nsummary: S.\nsteps:\n  - a.md\n  - b.md\n"
+
+
+def touch(path: Path, text: str) -> None:
+    """Rewrite a file and move its mtime forward so the change is seen at once."""
+    path.write_text(text)
+    stamp = time.time_ns() + 10**9
+    os.utime(path, ns=(stamp, stamp))
+
+
+def make(tmp_path: Path) -> tuple[Path, Path]:
+    return write_library(tmp_path, {"content/b.md": STEP_B, "pathways/p.yml": MANIFEST})
+
+
+def open_store(content: Path, pathways: Path, folder: Path, urls: UrlScheme | None = None):
+    urls = urls or UrlScheme()
+    return LibraryStore(content, pathways, urls, ParseCache(folder, get_key(content, urls)))
+
+
+def pages(store: LibraryStore) -> dict[str, tuple[str, str, str]]:
+    return {i: (p.title, p.version, p.html) for i, p in store.library.pages.items()}
+
+
+def test_a_second_start_parses_nothing_and_serves_the_same_library(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    first = open_store(content, pathways, tmp_path / "cache")
+    assert sorted(first.parsed) == ["a.md", "b.md", "p.yml"]
+    second = open_store(content, pathways, tmp_path / "cache")
+    assert second.parsed == []
+    assert pages(second) == pages(first)
+    assert list(second.library.pathways) == list(first.library.pathways)
+
+
+def test_only_files_changed_since_are_parsed_and_a_reload_still_works(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    open_store(content, pathways, tmp_path / "cache")
+    touch(content / "b.md", STEP_B.replace("Text B", "New text"))
+    store = open_store(content, pathways, tmp_path / "cache")
+    assert store.parsed == ["b.md"]
+    assert "New text" in store.library.pages["b"].html
+    assert open_store(content, pathways, tmp_path / "cache").parsed == []  # saved again
+    touch(content / "a.md", "---\ntitle: Step A, again\n---\nText.\n")
+    assert store.reload() is True
+    assert store.parsed == ["a.md"]
+    assert store.library.pages["a"].title == "Step A, again"
+
+
+def test_another_url_scheme_or_library_does_not_read_the_cache(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    open_store(content, pathways, tmp_path / "cache")
+    other = open_store(content, pathways, tmp_path / "cache", UrlScheme(step="/s/{id}"))
+    assert sorted(other.parsed) == ["a.md", "b.md", "p.yml"]
+    assert 'href="/s/a"' in other.library.pages["b"].html
+
+
+def test_a_broken_cache_file_is_only_a_miss(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    store = open_store(content, pathways, tmp_path / "cache")
+    store.cache.path.write_bytes(b"not a pickle")
+    again = open_store(content, pathways, tmp_path / "cache")
+    assert sorted(again.parsed) == ["a.md", "b.md", "p.yml"]
+    assert pages(again) == pages(store)
+
+
+def test_workers_starting_together_share_one_parse(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    stores: list[LibraryStore] = []
+    threads = [
+        threading.Thread(target=lambda: stores.append(open_store(content, pathways, tmp_path)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(s.parsed) for s in stores) == [0, 0, 0, 3]
