@@ -169,3 +169,20 @@ def test_learner_pages_send_one_statement_on_either_database(tmp_path):
 
     counts = page_queries(tmp_path, pathways=3, steps=10)
     assert counts == dict.fromkeys(counts, 1), counts
+
+
+def test_a_step_the_page_did_not_read_is_looked_up_rather_than_guessed(app, client, auth):
+    from sqlalchemy import select
+
+    from upward import prefetch
+    from upward.models import User
+
+    auth.register()
+    page = "/pathways/mentoring/steps/sbi"
+    auth.post("/steps/sbi/complete", {"pathway": "mentoring"}, page=page)
+    with app.test_request_context("/"):
+        user_id = db.session.scalar(select(User.id))
+        found = prefetch.PartialCompletions((), frozenset({"other"}), user_id)
+        assert found.get("other") is None
+        assert found.get("sbi").step_id == "sbi"  # read when asked, not reported as undone
+        assert "sbi" in found and found["sbi"].version
