@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.conftest import AuthActions, build_app
-from tests.test_queries import write_library
+from tests.test_queries import count_queries, write_library
 from upward.config import get_config
 from upward.extensions import db
 
@@ -186,3 +186,37 @@ def test_a_step_the_page_did_not_read_is_looked_up_rather_than_guessed(app, clie
         assert found.get("other") is None
         assert found.get("sbi").step_id == "sbi"  # read when asked, not reported as undone
         assert "sbi" in found and found["sbi"].version
+
+
+def test_the_dashboard_knows_a_partner_from_the_same_statement(app, client, auth):
+    from upward.models import User
+    from upward.pairs import create_pair, get_partner_ids
+
+    auth.register()
+    with app.app_context():
+        me = db.session.scalar(select(User.id))
+        other = User(email="exec@example.com", name="Ex", password_hash="x", role="executive")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    with app.test_request_context("/dashboard"):
+        assert get_partner_ids(me) == set()
+    with app.app_context():
+        create_pair(me, other_id)
+    from upward import prefetch
+
+    seen = {}
+    original = prefetch.add_row
+
+    def spy(found, row):
+        original(found, row)
+        seen["partners"] = set(found.partner_ids)
+
+    prefetch.add_row = spy
+    try:
+        with count_queries(app) as statements:
+            assert client.get("/dashboard").status_code == 200
+    finally:
+        prefetch.add_row = original
+    assert len(statements) == 1
+    assert seen["partners"] == {other_id}

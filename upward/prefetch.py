@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import make_transient_to_detached
 
 from upward.extensions import db
-from upward.models import CheckAnswer, Completion, ReflectionNote, TemplateEntry, User
+from upward.models import CheckAnswer, Completion, Pair, ReflectionNote, TemplateEntry, User
 from upward.models.types import UTCDateTime
 from upward.publishing import get_library
 
@@ -144,6 +144,7 @@ class Prefetched:
     notes: dict[str, NoteRow] = field(default_factory=dict)
     all_notes: list[StepNoteRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
+    partner_ids: set[int] = field(default_factory=set)
 
 
 def get_plan() -> Plan | None:
@@ -212,6 +213,8 @@ def add_row(found: Prefetched, row: Any) -> None:
         found.all_notes.append(StepNoteRow(row.x_a, row.x_b, row.x_c, row.x_ts))
     elif kind == "entry":
         found.entries.append(EntryRow(row.x_n, row.x_c, row.x_f, row.x_g, row.x_ts))
+    elif kind == "partner":
+        found.partner_ids.add(row.x_n)
 
 
 USER_ATTRIBUTES = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
@@ -301,6 +304,10 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
                 ts=TemplateEntry.updated_at,
             ).where(TemplateEntry.user_id == user_id)
         )
+        # The dashboard's entries and partners go together: one plan shape fewer.
+        nothing = cast(null(), String)
+        parts.append(part("partner", nothing, n=Pair.executive_id).where(Pair.mentor_id == user_id))
+        parts.append(part("partner", nothing, n=Pair.mentor_id).where(Pair.executive_id == user_id))
     rows = union_all(*parts).subquery("x")
     columns = [column for _, column in USER_ATTRIBUTES]
     return (
