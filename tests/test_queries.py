@@ -53,3 +53,8 @@ def test_anonymous_pages_make_no_queries(tmp_path, url):
         client.get(url)
     assert statements == []
     gen.close()
+
+
+def test_learner_pages_send_one_statement_on_either_database(tmp_path):
+    counts = page_queries(tmp_path, pathways=3, steps=10)
+    assert counts == dict.fromkeys(counts, 1), counts

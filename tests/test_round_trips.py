@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from tests.conftest import AuthActions, build_app
-from tests.test_queries import count_queries, write_library
+from tests.helpers import AuthActions, build_app, count_queries, write_library
 from upward.config import get_config
 from upward.extensions import db
 
@@ -162,13 +161,6 @@ def test_an_idle_connection_is_pinged_first(tmp_path, monkeypatch):
     next(gen, None)  # run the teardown: it disposes of the pooled connections
     assert len(exchanges) == 2, exchanges
     assert exchanges[0].strip() == '";"', exchanges  # SQLAlchemy's ping for psycopg
-
-
-def test_learner_pages_send_one_statement_on_either_database(tmp_path):
-    from tests.test_queries import page_queries
-
-    counts = page_queries(tmp_path, pathways=3, steps=10)
-    assert counts == dict.fromkeys(counts, 1), counts
 
 
 def test_a_step_the_page_did_not_read_is_looked_up_rather_than_guessed(app, client, auth):
