@@ -196,7 +196,7 @@ def test_changes_page_shows_a_diff(people: People) -> None:
     page = people.author
     page.goto(STEP_URL)
     page.get_by_role("link", name="See what changed").click()
-    expect(page.locator("pre.diff .diff-removed")).to_contain_text(
+    expect(page.locator(".diff .diff-removed")).to_contain_text(
         "A paragraph the authors have since removed."
     )
 

@@ -37,14 +37,44 @@ def test_changed_step_is_marked_and_diffed_without_losing_completion(live):
     step = client.get(STEP).get_data(as_text=True)
     assert "See what changed" in step
     diff = client.get("/steps/sbi/changes").get_data(as_text=True)
-    assert '<span class="diff-removed">− Describe the **situation**' in diff
-    assert "on the team." in diff
+    assert "Describe the situation, the behaviour and its impact" in diff
+    assert "**" not in diff
+    assert '<ins class="diff-added"> on the team</ins>' in diff
     auth.post("/steps/sbi/acknowledge", {"pathway": "mentoring"}, page="/steps/sbi/changes")
     assert "Updated since you completed it" not in client.get("/pathways/mentoring").get_data(
         as_text=True
     )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Completion)) == 1
+
+
+def test_changes_show_rendered_text_and_never_the_answer_key(live):
+    app, client, auth, site = live
+    auth.post("/steps/why-upward/complete", {"pathway": "mentoring"}, page=STEP)
+    one = site / "content/mentor/one.md"
+    edit(one, "Who holds the expertise", "Who holds the most expertise")
+    edit(one, "Yes. That is why the roles are reversed.", "Right, the roles are reversed.")
+    edit(one, "holds formal power; the mentor", "holds formal power, while the mentor")
+    assert reload(app)
+    diff = client.get("/steps/why-upward/changes").get_data(as_text=True)
+    assert any(f'<ins class="diff-added">{w}</ins>' in diff for w in ("most ", " most"))
+    assert "Knowledge check: " in diff
+    assert "Answer option: The executive" in diff and "Answer option: The junior mentor" in diff
+    assert diff.index("The executive</p>") < diff.index("The junior mentor</p>")  # alphabetical
+    for secret in ("correct", "roles are reversed", "Not here.", "```", "options:"):
+        assert secret not in diff
+    assert '<del class="diff-removed">;</del>' in diff
+    assert "unchanged paragraph" not in diff or "…" in diff
+
+
+def test_a_feedback_only_change_says_so_without_showing_it(live):
+    app, client, auth, site = live
+    auth.post("/steps/why-upward/complete", {"pathway": "mentoring"}, page=STEP)
+    edit(site / "content/mentor/one.md", "That is why the roles", "That is exactly why the roles")
+    assert reload(app)
+    diff = client.get("/steps/why-upward/changes").get_data(as_text=True)
+    assert "The wording is the same" in diff
+    assert "exactly why" not in diff
 
 
 def test_whitespace_and_hidden_front_matter_edits_do_not_count(live):

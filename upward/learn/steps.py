@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -10,6 +9,8 @@ from sqlalchemy import CursorResult, Row, bindparam, delete, select
 
 from upward import prefetch
 from upward.content import Check, Page, Reflection
+from upward.content.readable import Change
+from upward.content.readable import get_changes as get_readable_changes
 from upward.database import upsert
 from upward.extensions import db
 from upward.models import CheckAnswer, ReflectionNote, StepVersion
@@ -152,19 +153,9 @@ def get_notes(user_id: int) -> list[Row]:
     return list(db.session.execute(ALL_NOTES, {"user_id": user_id}))
 
 
-@dataclass(frozen=True, slots=True)
-class DiffLine:
-    """One line of a change diff: kind is 'same', 'added' or 'removed'."""
-
-    kind: str
-    text: str
-
-
-def get_changes(page: Page, old_version: str) -> list[DiffLine] | None:
-    """Return a line diff from an earlier version of a step to the current one, if known."""
+def get_changes(page: Page, old_version: str) -> list[Change] | None:
+    """Return what a reader would see changed since an earlier version of a step, if known."""
     old = db.session.get(StepVersion, (page.id, old_version))
     if old is None:
         return None
-    kinds = {" ": "same", "+": "added", "-": "removed"}
-    lines = difflib.ndiff(old.text.splitlines(), page.text.splitlines())
-    return [DiffLine(kinds[line[0]], line[2:]) for line in lines if line[0] in kinds]
+    return get_readable_changes(old.text, page.text)
