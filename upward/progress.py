@@ -21,6 +21,7 @@ from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import Completion
 from upward.viewer import LibraryView
+from upward.publishing import get_first_published
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,9 @@ class PathwayProgress:
 
     pathway: Pathway
     steps: tuple[StepState, ...]
+    new_steps: tuple[StepState, ...] = ()
+    """Steps published after the person finished every other step: they had finished the
+    pathway, and these are new since (shown as '1 new step since you finished')."""
 
     @property
     def total(self) -> int:
@@ -133,7 +137,21 @@ def get_progress(view: LibraryView, pathway: Pathway, completions: Completions) 
                 updated_since=is_updated_since(completion, page),
             )
         )
-    return PathwayProgress(pathway=pathway, steps=tuple(states))
+    return PathwayProgress(pathway=pathway, steps=tuple(states), new_steps=get_new_steps(states))
+
+
+def get_new_steps(states: list[StepState]) -> tuple[StepState, ...]:
+    """Return the steps left to do if all of them were published after the others were done."""
+    done = [s.completed_at for s in states if s.completed_at is not None]
+    left = [s for s in states if not s.done]
+    if not done or not left:
+        return ()
+    finished = max(done)
+    for state in left:
+        published = get_first_published(state.page.id)
+        if published is None or published <= finished:
+            return ()
+    return tuple(left)
 
 
 def get_all_progress(

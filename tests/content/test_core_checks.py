@@ -286,3 +286,59 @@ def test_block_id_clashing_with_a_heading_anchor(tmp_path: Path) -> None:
         "content/a.md:6: error: the reflection id 'exercise' is the same as the anchor of the "
         "heading on line 4; change one of them so links to either land in the right place"
     ]
+
+
+def check_step(title: str, options: list[tuple[str, bool]]) -> str:
+    """Return a step with one knowledge check whose options are (text, correct)."""
+    lines = "".join(
+        f"          - text: {text}\n"
+        + ("            correct: true\n" if right else "")
+        + "            feedback: Because.\n"
+        for text, right in options
+    )
+    return (
+        f"    ---\n    title: {title}\n    ---\n    Body.\n\n    ```check\n"
+        f"    id: q\n    question: Which?\n    options:\n{lines.replace('          ', '      ')}"
+        "    ```\n"
+    )
+
+
+def pattern_problems(tmp_path: Path, steps: list[list[tuple[str, bool]]]) -> list[str]:
+    files = {f"content/s{n}.md": check_step(f"S{n}", opts) for n, opts in enumerate(steps)}
+    names = [f"s{n}.md" for n in range(len(steps))]
+    return get_problems(tmp_path, {**files, "pathways/p.yml": manifest(*names)}, base=False)
+
+
+def test_right_answer_in_the_same_position_everywhere_is_a_warning(tmp_path: Path) -> None:
+    same = [("Alpha answer", True), ("Beta answer", False), ("Gamma answer", False)]
+    assert pattern_problems(tmp_path, [same, same, same]) == [
+        "pathways/p.yml:4: warning: the right answer is option 1 in all 3 knowledge checks of"
+        " this pathway; vary its position"
+    ]
+
+
+def test_right_answer_usually_longest_is_a_warning(tmp_path: Path) -> None:
+    first = [("The longer right one", True), ("A somewhat shorter", False)]
+    second = [("A somewhat shorter", False), ("The longer right one", True)]
+    problems = pattern_problems(tmp_path, [first, second, first])
+    assert problems == [
+        "pathways/p.yml:4: warning: the right answer is the longest option in 3 of 3 knowledge"
+        " checks of this pathway; make the wrong answers as detailed as the right one"
+    ]
+
+
+def test_a_right_answer_far_longer_than_the_rest_is_a_warning(tmp_path: Path) -> None:
+    problems = pattern_problems(
+        tmp_path, [[("A long and detailed right answer", True), ("Nope", False)]]
+    )
+    assert problems == [
+        "content/s0.md:6: warning: the right answer of check 'q' is much longer than the other"
+        " options, which gives it away; shorten it or give the others the same detail"
+    ]
+
+
+def test_balanced_checks_in_varied_positions_pass(tmp_path: Path) -> None:
+    a = [("Right answer one", True), ("Wrong answer one", False)]
+    b = [("Wrong answer two", False), ("Right answer two", True)]
+    c = [("Wrong answer three, longer", False), ("Right answer three", True)]
+    assert pattern_problems(tmp_path, [a, b, c]) == []

@@ -77,6 +77,44 @@ def test_a_feedback_only_change_says_so_without_showing_it(live):
     assert "exactly why" not in diff
 
 
+def test_a_step_published_after_finishing_is_announced_as_new(live):
+    app, client, auth, site = live
+    for step in ("why-upward", "sbi", "keep-going"):
+        auth.post(f"/steps/{step}/complete", {"pathway": "mentoring"}, page=STEP)
+    assert "You have completed this pathway." in client.get("/pathways/mentoring").get_data(
+        as_text=True
+    )
+    (site / "content/mentor/four.md").write_text(
+        "---\ntitle: Closing well\nid: closing\n---\nEnd with a retrospective.\n"
+    )
+    edit(
+        site / "pathways/mentoring.yml",
+        "  - mentor/three.md",
+        "  - mentor/three.md\n  - mentor/four.md",
+    )
+    assert reload(app)
+    pathway = client.get("/pathways/mentoring").get_data(as_text=True)
+    assert "You finished this pathway. 1 new step since you finished: “Closing well”." in pathway
+    assert "New since you finished" in pathway
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "1 new step since you finished" in dashboard
+
+
+def test_a_step_left_undone_is_not_called_new(live):
+    app, client, auth, site = live
+    auth.post("/steps/why-upward/complete", {"pathway": "mentoring"}, page=STEP)
+    (site / "content/mentor/four.md").write_text(
+        "---\ntitle: Closing well\nid: closing\n---\nEnd with a retrospective.\n"
+    )
+    edit(
+        site / "pathways/mentoring.yml",
+        "  - mentor/three.md",
+        "  - mentor/three.md\n  - mentor/four.md",
+    )
+    assert reload(app)
+    assert "since you finished" not in client.get("/pathways/mentoring").get_data(as_text=True)
+
+
 def test_whitespace_and_hidden_front_matter_edits_do_not_count(live):
     app, client, auth, site = live
     complete_sbi(auth)

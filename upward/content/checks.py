@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
 from .files import MEDIA_SUFFIXES, is_media_file
 from .pages import ManifestSource, PageSource
 from .problems import Problem
-from .render import Asset, Rendered
+from .render import Asset, Check, Rendered
 
 
 def get_problems(
@@ -29,6 +30,7 @@ def get_problems(
         *check_links(pages, manifests, files, content_name),
         *check_prerequisites(manifests),
         *check_unused(pages, manifests),
+        *check_answer_patterns(pages, manifests),
     ]
 
 
@@ -243,6 +245,86 @@ def check_unused(
         if page.kind == "step" and page.kind_known and rel not in used:
             message = "no pathway lists this step, so learners cannot reach it"
             yield Problem(page.path, 1, message, "warning")
+
+
+LENGTH_RATIO = 1.5
+"""A right answer this many times longer than every other option gives itself away."""
+PATTERN_MIN_CHECKS = 3
+"""Position and length patterns are reported for pathways with at least this many checks."""
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def check_answer_patterns(
+    pages: Mapping[str, PageSource], manifests: Mapping[str, ManifestSource]
+) -> Iterable[Problem]:
+    """Warn when knowledge checks can be answered without reading them.
+
+    One check: the right answer is far longer than every other option. A pathway: the right
+    answer sits in the same position in every check, or is the longest in most of them.
+    """
+    for rel in sorted(pages):
+        for check in _checks(pages[rel]):
+            right, others = _lengths(check)
+            if others and right > LENGTH_RATIO * max(others):
+                yield Problem(
+                    pages[rel].path,
+                    check.line or 1,
+                    f"the right answer of check '{check.id}' is much longer than the other options,"
+                    " which gives it away; shorten it or give the others the same detail",
+                    "warning",
+                )
+    for name in sorted(manifests):
+        source = manifests[name]
+        checks = [
+            c for step in source.steps if step for c in _checks(pages.get(get_step_path(step)))
+        ]
+        if len(checks) < PATTERN_MIN_CHECKS:
+            continue
+        positions = {_right_index(c) for c in checks}
+        if len(positions) == 1:
+            yield Problem(
+                source.path,
+                source.lines.get(("steps",), 1),
+                f"the right answer is option {positions.pop() + 1} in all {len(checks)} knowledge"
+                " checks of this pathway; vary its position",
+                "warning",
+            )
+        longest = sum(_is_longest(c) for c in checks)
+        if longest * 2 > len(checks):
+            yield Problem(
+                source.path,
+                source.lines.get(("steps",), 1),
+                f"the right answer is the longest option in {longest} of {len(checks)} knowledge"
+                " checks of this pathway; make the wrong answers as detailed as the right one",
+                "warning",
+            )
+
+
+def _checks(page: PageSource | None) -> list[Check]:
+    """Return the knowledge checks of a step with exactly one right answer."""
+    if page is None or page.kind != "step":
+        return []
+    return [
+        b
+        for b in page.rendered.blocks
+        if isinstance(b, Check) and sum(o.correct for o in b.options) == 1
+    ]
+
+
+def _right_index(check: Check) -> int:
+    return next(i for i, o in enumerate(check.options) if o.correct)
+
+
+def _lengths(check: Check) -> tuple[int, list[int]]:
+    """Return the visible length of the right answer and of each other option."""
+    sizes = [len(_TAG_RE.sub("", o.text_html).strip()) for o in check.options]
+    right = _right_index(check)
+    return sizes[right], sizes[:right] + sizes[right + 1 :]
+
+
+def _is_longest(check: Check) -> bool:
+    right, others = _lengths(check)
+    return bool(others) and right > max(others)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -68,6 +68,8 @@ class Page:
     resources: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     fields: tuple[FormField, ...] = ()
+    practice: int = 0
+    """Templates: how many earlier knowledge checks to bring back for practice."""
     url: str = ""
     format: str = ""
     themes: tuple[str, ...] = ()
@@ -434,7 +436,7 @@ def _kind_fields(meta: Any, headings: tuple[Heading, ...]) -> dict[str, Any]:
             FormField(f.name, f.label, f.help, f.kind, f.choices or (), f.required, f.low, f.high)
             for f in meta.fields
         )
-        return {"fields": fields}
+        return {"fields": fields, "practice": meta.practice}
     assert isinstance(meta, ResourceMeta)
     return {
         "minutes": meta.minutes,

@@ -105,6 +105,8 @@ class Check:
     id: str
     question_html: str
     options: tuple[Option, ...]
+    line: int = 0
+    """The line of the file the check starts on, for the checker's warnings."""
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def map_block(block: Block, change: Callable[[str], str]) -> Block:
     options = tuple(
         Option(change(o.text_html), o.correct, change(o.feedback_html)) for o in block.options
     )
-    return Check(block.id, change(block.question_html), options)
+    return Check(block.id, change(block.question_html), options, block.line)
 
 
 def _split_blocks(html: str, found: list[Block]) -> tuple[Block, ...]:
@@ -384,7 +386,7 @@ def _build_check(ctx: _Context, spec: Any, block_id: str, line: int) -> Check:
         Option(MD.renderInline(o.text, env), o.correct, MD.render(o.feedback, env))
         for o in spec.options
     )
-    return Check(block_id, MD.render(spec.question, env), options)
+    return Check(block_id, MD.render(spec.question, env), options, line)
 
 
 def _build_reflection(ctx: _Context, spec: Any, block_id: str, line: int) -> Reflection:

@@ -163,6 +163,9 @@ class TemplateMeta(PageMeta):
 
     kind: Literal["template"]
     fields: Annotated[tuple[TemplateField, ...], at_least(1, "field")]
+    practice: int = Field(0, ge=0, le=5)
+    """How many knowledge checks from steps the person completed come back on this template's
+    page for practice (the bi-weekly check-in brings back two)."""
 
 
 class ResourceMeta(PageMeta):

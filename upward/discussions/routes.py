@@ -11,6 +11,7 @@ from upward.content import Page
 from upward.discussions import services
 from upward.discussions.forms import EntryForm, build_entry_form
 from upward.forms import ButtonForm
+from upward.learn.steps import get_option_order, get_practice
 from upward.models import TemplateEntry
 from upward.pairs import can_manage_pairs, get_partner_ids, get_partners
 from upward.publishing import get_library
@@ -128,13 +129,24 @@ def refuse_empty(form: EntryForm) -> bool:
 
 def render_template_page(page: Page, form: EntryForm) -> str:
     """Render a template page with its form (empty or as typed)."""
-    copies = services.list_copies(current_user.id, page.id) if current_user.is_authenticated else []
+    signed_in = current_user.is_authenticated
+    copies = services.list_copies(current_user.id, page.id) if signed_in else []
+    practice = (
+        get_practice(current_user.id, get_library(), page.practice)
+        if signed_in and page.practice
+        else []
+    )
     return render_template(
         "discussions/template.html",
         page=page,
         form=explain_sharing(form),
         copies=copies,
         has_partner=has_partner(),
+        practice=practice,
+        orders={
+            r.dom_id: get_option_order(current_user.id, r.page.id, r.check.id, len(r.check.options))
+            for r in practice
+        },
     )
 
 

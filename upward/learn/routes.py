@@ -15,6 +15,7 @@ from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
 from upward.pairs import get_partner_ids
 from upward.publishing import get_last_updated
+from upward.security import is_safe_redirect
 from upward.viewer import current_user_id, get_view
 
 bp = Blueprint("learn", __name__)
@@ -74,8 +75,34 @@ def split_tracks(
 def pathway(pathway_id: str) -> ResponseReturnValue:
     """List a pathway's steps with minutes, progress and completion dates."""
     path = get_pathway(pathway_id)
-    state = progress.get_progress(get_view(), path, progress.get_completions(current_user_id()))
-    return render_template("learn/pathway.html", progress=state)
+    user_id = current_user_id()
+    state = progress.get_progress(get_view(), path, progress.get_completions(user_id))
+    results = (
+        steps.get_check_results(user_id, [s.page for s in state.steps])
+        if user_id is not None
+        else []
+    )
+    return render_template("learn/pathway.html", progress=state, results=results)
+
+
+@bp.get("/pathways/<pathway_id>/checks")
+@login_required
+def check_results(pathway_id: str) -> ResponseReturnValue:
+    """Show how the person did on a pathway's knowledge checks, with the missed ones to retry."""
+    path = get_pathway(pathway_id)
+    pages = get_view().steps(path)
+    results = steps.get_check_results(current_user.id, pages)
+    return render_template(
+        "learn/checks.html",
+        pathway=path,
+        results=results,
+        orders={
+            r.dom_id: steps.get_option_order(
+                current_user.id, r.page.id, r.check.id, len(r.check.options)
+            )
+            for r in results
+        },
+    )
 
 
 @bp.route("/pathways/<pathway_id>/reset", methods=["GET", "POST"])
@@ -134,6 +161,7 @@ def render_step(page: Page, path: Pathway | None, unsaved: dict[str, str] | None
         updated_since=progress.is_updated_since(completion, page),
         last_updated=get_last_updated(page.id),
         activity=activity,
+        orders=steps.get_option_orders(user_id, page),
         templates=view.linked(page.templates, "template"),
         resources=view.linked(page.resources, "resource"),
     )
@@ -247,9 +275,11 @@ def answer(step_id: str, check_id: str) -> ResponseReturnValue:
         flash("Pick one of the answers first.", "error")
         return redirect_to_block(page, check_id)
     try:
-        steps.answer_check(current_user.id, page, check_id, form.choice.data)
+        correct = steps.answer_check(current_user.id, page, check_id, form.choice.data)
     except steps.InvalidAnswer:
         abort(404)
+    if request.form.get("back") and correct:
+        flash("Right: that’s the strongest answer.", "success")
     return redirect_to_block(page, check_id)
 
 
@@ -283,10 +313,14 @@ NOTE_OUTCOMES = {
 }
 
 
-def redirect_to_block(page: Page, block_id: str) -> Response:
-    """Redirect back to a block on a step page (404 for a block it doesn't have)."""
+def redirect_to_block(page: Page, block_id: str) -> ResponseReturnValue:
+    """Redirect back to a block (404 for a block the step doesn't have): on the page the
+    answer came from when it says so (`back`), else on the step page."""
     if not any(getattr(block, "id", None) == block_id for block in page.blocks):
         abort(404)  # also keeps CR/LF and other odd ids out of the Location header
+    back = request.form.get("back", "")
+    if back and is_safe_redirect(back) and back.startswith("/"):
+        return redirect(f"{back.split('#', 1)[0]}#{page.id}--{block_id}")
     response = back_to_step(page)
     response.location = f"{response.location}#{block_id}"
     return response

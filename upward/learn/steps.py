@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar, cast
 
 from sqlalchemy import CursorResult, Row, bindparam, delete, select
 
 from upward import prefetch
-from upward.content import Check, Page, Reflection
+from upward.content import Check, Library, Page, Reflection
 from upward.content.readable import Change
 from upward.content.readable import get_changes as get_readable_changes
 from upward.database import upsert
 from upward.extensions import db
 from upward.models import CheckAnswer, ReflectionNote, StepVersion
 from upward.models.types import utcnow
+from upward.progress import get_completions
 
 MAX_NOTE_LENGTH = 20_000
 BlockT = TypeVar("BlockT", Check, Reflection)
@@ -77,6 +81,27 @@ def get_activity(user_id: int | None, step_id: str) -> StepActivity:
 def find_block(page: Page, kind: type[BlockT], block_id: str) -> BlockT | None:
     """Return the check or reflection block with this id on a page."""
     return next((b for b in page.blocks if isinstance(b, kind) and b.id == block_id), None)
+
+
+def get_option_order(user_id: int | None, step_id: str, check_id: str, count: int) -> list[int]:
+    """Return the order to show a check's options in: shuffled, stable per person and check.
+
+    Authors write the right answer wherever they like; readers see an order that gives nothing
+    away and stays the same each time they come back (anonymous readers share one order).
+    """
+    seed = hashlib.sha256(f"{user_id or 0}:{step_id}:{check_id}".encode()).digest()
+    order = list(range(count))
+    random.Random(seed).shuffle(order)  # noqa: S311 -- presentation, not security
+    return order
+
+
+def get_option_orders(user_id: int | None, page: Page) -> dict[str, list[int]]:
+    """Return the display order of every check on a page, by check id."""
+    return {
+        block.id: get_option_order(user_id, page.id, block.id, len(block.options))
+        for block in page.blocks
+        if isinstance(block, Check)
+    }
 
 
 def answer_check(user_id: int, page: Page, check_id: str, choice: int) -> bool:
@@ -159,3 +184,94 @@ def get_changes(page: Page, old_version: str) -> list[Change] | None:
     if old is None:
         return None
     return get_readable_changes(old.text, page.text)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A knowledge check of a pathway with a person's latest answer to it."""
+
+    page: Page
+    check: Check
+    choice: int | None
+    """The option index last chosen, or None when never answered."""
+
+    @property
+    def answered(self) -> bool:
+        return self.choice is not None
+
+    @property
+    def correct(self) -> bool:
+        """Judge the latest answer against the check as it is now (an author may have edited it)."""
+        options = self.check.options
+        return (
+            self.choice is not None
+            and 0 <= self.choice < len(options)
+            and (options[self.choice].correct)
+        )
+
+    @property
+    def dom_id(self) -> str:
+        """Return an HTML id unique on a page that shows checks of several steps."""
+        return f"{self.page.id}--{self.check.id}"
+
+
+ANSWERS_ON = select(
+    CheckAnswer.step_id, CheckAnswer.check_id, CheckAnswer.choice, CheckAnswer.answered_at
+).where(CheckAnswer.user_id == bindparam("user_id"))
+
+
+def get_answers(user_id: int) -> dict[tuple[str, str], Row]:
+    """Return a person's latest answers, keyed by (step id, check id)."""
+    rows = db.session.execute(ANSWERS_ON, {"user_id": user_id})
+    return {(row.step_id, row.check_id): row for row in rows}
+
+
+def get_check_results(user_id: int, pages: list[Page]) -> list[CheckResult]:
+    """Return every check on these steps, in order, with the person's latest answer."""
+    answers = get_answers(user_id)
+    results = []
+    for page in pages:
+        for block in page.blocks:
+            if isinstance(block, Check):
+                answer = answers.get((page.id, block.id))
+                results.append(CheckResult(page, block, answer.choice if answer else None))
+    return results
+
+
+PRACTICE_COUNT = 2
+"""How many earlier checks come back by default (a template says how many it wants)."""
+
+
+def get_practice(
+    user_id: int, library: Library, count: int = PRACTICE_COUNT, today: date | None = None
+) -> list[CheckResult]:
+    """Pick earlier checks, from published steps the person completed, to practise again."""
+    done = [
+        page
+        for step_id in get_completions(user_id)
+        if (page := library.page(step_id)) is not None and page.kind == "step" and not page.draft
+    ]
+    done.sort(key=lambda page: page.id)
+    return choose_practice(user_id, done, today or date.today(), count)
+
+
+def choose_practice(
+    user_id: int, done_pages: list[Page], today: date, count: int = PRACTICE_COUNT
+) -> list[CheckResult]:
+    """Pick earlier checks to practise again: missed ones first, then the longest ago.
+
+    Only checks on steps the person has completed come back. Among equals the pick is seeded by
+    the fortnight, so it changes from one check-in to the next but not on a reload; a check
+    answered right goes to the back of the queue.
+    """
+    answers = get_answers(user_id)
+    fortnight = today.toordinal() // 14
+    candidates = []
+    for result in get_check_results(user_id, done_pages):
+        answer = answers.get((result.page.id, result.check.id))
+        rank = 0 if result.answered and not result.correct else 1 if not result.answered else 2
+        when = answer.answered_at.timestamp() if answer else 0.0
+        shuffle = hashlib.sha256(f"{user_id}:{fortnight}:{result.dom_id}".encode()).hexdigest()
+        candidates.append((rank, when if rank == 2 else 0.0, shuffle, result))
+    candidates.sort(key=lambda c: c[:3])
+    return [c[3] for c in candidates[:count]]

@@ -68,3 +68,8 @@ def get_history() -> VersionHistory:
 def get_last_updated(step_id: str) -> datetime | None:
     """Return when the current version of a step was published."""
     return get_history().updated.get(step_id)
+
+
+def get_first_published(step_id: str) -> datetime | None:
+    """Return when a step was first published (its oldest recorded version)."""
+    return get_history().published.get(step_id)

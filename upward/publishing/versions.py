@@ -27,6 +27,8 @@ class VersionHistory:
         self.app = app
         self.updated: dict[str, datetime] = {}
         """Step id to when its current version was first seen (read by every step page)."""
+        self.published: dict[str, datetime] = {}
+        """Step id to when its oldest recorded version was first seen: when it was published."""
         self.recorded: Library | None = None
         self.lock = threading.Lock()
 
@@ -34,7 +36,8 @@ class VersionHistory:
         """Insert the versions of a newly loaded library not seen before (on_load callback)."""
         with self.lock, self.app.app_context():
             try:
-                self.updated = record_versions(library, Path(self.app.config["UPWARD_CONTENT_DIR"]))
+                content_dir = Path(self.app.config["UPWARD_CONTENT_DIR"])
+                self.updated, self.published = record_versions(library, content_dir)
             except (OperationalError, ProgrammingError):
                 # No tables yet (before the first `flask db upgrade`): the next load records them.
                 db.session.rollback()
@@ -43,8 +46,10 @@ class VersionHistory:
             self.recorded = library
 
 
-def record_versions(library: Library, content_dir: Path) -> dict[str, datetime]:
-    """Insert unseen step versions and return each step's 'last updated' date."""
+def record_versions(
+    library: Library, content_dir: Path
+) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """Insert unseen step versions; return each step's 'last updated' and first published dates."""
     steps = [page for page in library.pages.values() if page.kind == "step"]
     known = set(db.session.execute(select(StepVersion.step_id, StepVersion.version)).all())
     with_history = {step_id for step_id, _ in known}
@@ -71,7 +76,14 @@ def record_versions(library: Library, content_dir: Path) -> dict[str, datetime]:
         select(StepVersion.step_id, StepVersion.version, StepVersion.first_seen)
     )
     current = {page.id: page.version for page in steps}
-    return {step_id: seen for step_id, version, seen in rows if current.get(step_id) == version}
+    updated: dict[str, datetime] = {}
+    published: dict[str, datetime] = {}
+    for step_id, version, seen in rows:
+        if current.get(step_id) == version:
+            updated[step_id] = seen
+        if step_id not in published or seen < published[step_id]:
+            published[step_id] = seen
+    return updated, published
 
 
 def get_git_dates(content_dir: Path) -> dict[str, datetime]:
