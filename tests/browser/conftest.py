@@ -105,18 +105,38 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"gunicorn did not answer at {url} within 30 s:\n{log.read_text()}")
 
 
+DRAFT_STEP = "program-draft-for-authors"
+DRAFT_PATH = "program/08-draft-for-authors.md"
+
+
+def copy_with_draft_step(folder: Path) -> tuple[Path, Path]:
+    """Copy the shipped library and add one draft step to the program pathway, for authors."""
+    content, pathways = folder / "content", folder / "pathways"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "pathways", pathways)
+    (content / DRAFT_PATH).write_text(
+        "---\ntitle: A step still being written\nid: program-draft-for-authors\n"
+        "audience: [program]\ndraft: true\n---\n\nOnly authors see this step until it is "
+        "published.\n\n```reflection\nid: draft-note\nprompt: What should this step say?\n```\n"
+    )
+    manifest = pathways / "program.yml"
+    manifest.write_text(manifest.read_text().rstrip("\n") + f"\n  - {DRAFT_PATH}\n")
+    return content, pathways
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Serve the shipped content from a freshly migrated SQLite database under gunicorn."""
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("gunicorn is not installed in this virtualenv")
     folder = tmp_path_factory.mktemp("live")
+    content, pathways = copy_with_draft_step(folder)
     env = {
         **os.environ,
         "FLASK_APP": "app",
         "DATABASE_URL": f"sqlite:///{folder / 'upward.db'}",
-        "UPWARD_CONTENT_DIR": str(ROOT / "content"),
-        "UPWARD_PATHWAYS_DIR": str(ROOT / "pathways"),
+        "UPWARD_CONTENT_DIR": str(content),
+        "UPWARD_PATHWAYS_DIR": str(pathways),
         "UPWARD_SECRET_KEY": "browser-tests",
         "UPWARD_RATELIMIT": "0",
         "UPWARD_WATCH": "0",

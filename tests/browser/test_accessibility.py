@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import DRAFT_STEP
+
 pytestmark = pytest.mark.browser
 
 STEP = "mentor-why-reverse-mentoring"
 STEP_URL = f"/pathways/mentor/steps/{STEP}"
+WRONG, RIGHT = 0, 2  # the first check's options as the author wrote them (shown shuffled)
 RESOURCE = "radical-candor"
 MENTOR_EMAIL = "maya.a11y@example.com"
 EXECUTIVE_EMAIL = "graham.a11y@example.com"
@@ -35,7 +38,7 @@ def arrange_history(page: Page) -> str:
     """Answer, reflect, complete, fill in a template, pair people; return the entry's URL."""
     page.goto(STEP_URL)
     check = page.locator("section.check")
-    check.get_by_role("radio").nth(1).check()
+    check.locator(f"input[value='{RIGHT}']").check()
     check.get_by_role("button").click()
     expect(check.locator(".feedback")).to_be_visible()
     page.get_by_label("Your private note").fill("Sounding junior.")
@@ -46,8 +49,9 @@ def arrange_history(page: Page) -> str:
 
     page.goto("/templates/biweekly-checkin")
     page.get_by_label("Date").fill("2026-11-21")
-    page.get_by_role("radio", name="Mentor").check()
+    page.get_by_role("radio", name="Mentor", exact=True).check()
     page.get_by_label("What I learned").fill("Short videos beat long decks.")
+    page.get_by_label("What I would change").fill("Start with the loop list.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".flash")).to_have_text("Saved.")
     entry_url = page.url
@@ -118,7 +122,7 @@ def login_with_errors(page: Page) -> None:
 def step_answered_wrongly(page: Page) -> None:
     page.goto(STEP_URL)
     check = page.locator("section.check")
-    check.get_by_role("radio").nth(0).check()
+    check.locator(f"input[value='{WRONG}']").check()
     check.get_by_role("button").click()
     expect(check.locator(".feedback-wrong")).to_be_visible()
 
@@ -126,7 +130,7 @@ def step_answered_wrongly(page: Page) -> None:
 def step_answered_and_reflected(page: Page) -> None:
     page.goto(STEP_URL)
     check = page.locator("section.check")
-    check.get_by_role("radio").nth(1).check()
+    check.locator(f"input[value='{RIGHT}']").check()
     check.get_by_role("button").click()
     expect(check.locator(".feedback-right")).to_be_visible()
     page.get_by_role("button", name="Save note").click()
@@ -156,7 +160,8 @@ PAGES: dict[str, tuple[str, str | Callable[[Page], None]]] = {
     "pathway with a draft": ("author", "/pathways/program"),
     "step, answered wrongly": ("author", step_answered_wrongly),
     "step, answered and reflected": ("author", step_answered_and_reflected),
-    "draft step": ("author", "/pathways/program/steps/program-measuring-impact"),
+    "draft step": ("author", f"/pathways/program/steps/{DRAFT_STEP}"),
+    "check results": ("author", "/pathways/mentor/checks"),
     "changes": ("author", f"/steps/{STEP}/changes?pathway=mentor"),
     "reset confirmation": ("author", "/pathways/mentor/reset"),
     "account": ("author", "/account/"),

@@ -7,10 +7,12 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.conftest import DRAFT_PATH, DRAFT_STEP
+
 pytestmark = pytest.mark.browser
 
-MENTOR_STEPS = 9
-EXECUTIVE_STEPS = 10
+MENTOR_STEPS = 11
+EXECUTIVE_STEPS = 11
 
 
 def is_focused(target: Locator) -> bool:
@@ -57,13 +59,18 @@ def register_with_keyboard(page: Page, name: str, email: str, password: str) -> 
 
 
 def answer_check_with_keyboard(page: Page, check: Locator, wrong: int, right: int) -> None:
-    """Answer wrongly, read the feedback, then answer rightly: radios move with the arrow keys."""
-    for choice, verdict in ((wrong, "Not quite"), (right, "That’s the strongest answer")):
+    """Answer wrongly, read the feedback, then answer rightly: radios move with the arrow keys.
+
+    wrong and right are options as the author wrote them (the radios' values); the site shows
+    them in a shuffled order, so their positions on the page are looked up first.
+    """
+    for value, verdict in ((wrong, "Not quite"), (right, "That’s the strongest answer")):
         radios = check.get_by_role("radio")
-        tab_to(
-            page, radios.first if not radios.first.is_checked() else check.locator("input:checked")
-        )
-        current = int(page.evaluate("() => document.activeElement.value"))
+        shown = radios.evaluate_all("radios => radios.map(r => r.value)")
+        choice = shown.index(str(value))
+        checked = check.locator("input:checked")
+        tab_to(page, checked if checked.count() else radios.first)
+        current = shown.index(page.evaluate("() => document.activeElement.value"))
         key = "ArrowDown" if choice > current else "ArrowUp"
         for _ in range(abs(choice - current)):
             page.keyboard.press(key)
@@ -73,7 +80,7 @@ def answer_check_with_keyboard(page: Page, check: Locator, wrong: int, right: in
         tab_to(page, check.get_by_role("button"))
         page.keyboard.press("Enter")
         expect(check.locator(".feedback-verdict")).to_contain_text(verdict)
-        expect(check.get_by_role("radio").nth(choice)).to_be_checked()
+        expect(check.locator(f"input[value='{value}']")).to_be_checked()
 
 
 def test_mentor_follows_the_pathway_with_the_keyboard_alone(site, screenshot) -> None:
@@ -92,7 +99,7 @@ def test_mentor_follows_the_pathway_with_the_keyboard_alone(site, screenshot) ->
     )
 
     # The first step has a knowledge check and a reflection prompt.
-    answer_check_with_keyboard(page, page.locator("section.check"), wrong=0, right=1)
+    answer_check_with_keyboard(page, page.locator("section.check"), wrong=0, right=2)
     note = page.get_by_label("Your private note")
     tab_to(page, note)
     page.keyboard.type("Sounding junior in front of someone who signs off on my team's budget.")
@@ -130,10 +137,11 @@ def test_mentor_follows_the_pathway_with_the_keyboard_alone(site, screenshot) ->
     page.goto("/templates/")
     page.get_by_role("link", name="Bi-weekly check-in").click()
     page.get_by_label("Date").fill("2026-11-21")
-    page.get_by_role("radio", name="Mentor").check()
+    page.get_by_role("radio", name="Mentor", exact=True).check()
     page.get_by_label("What I learned").fill("Graham reads every comment on his LinkedIn posts.")
+    page.get_by_label("What I would change").fill("Open with the loop list, not small talk.")
     page.get_by_label("What I will try before the next session").fill("Draft one post together.")
-    page.locator("fieldset", has_text="How useful were the last two sessions?").get_by_role(
+    page.locator("fieldset", has_text="How useful were the last two weeks").get_by_role(
         "radio"
     ).nth(3).check()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -196,13 +204,10 @@ def test_executive_learns_on_a_phone(site, screenshot) -> None:
     expect(page.get_by_role("link", name=title)).to_be_visible()
 
 
-DRAFT_STEP = "program-measuring-impact"
-
-
 def test_only_authors_see_drafts(site) -> None:
     learner = site.context().new_page()
     learner.goto("/pathways/program")
-    expect(learner.locator(".step-item")).to_have_count(6)
+    expect(learner.locator(".step-item")).to_have_count(7)
     expect(learner.get_by_text("Draft", exact=True)).to_have_count(0)
     response = learner.goto(f"/pathways/program/steps/{DRAFT_STEP}")
     assert response is not None and response.status == 404
@@ -214,7 +219,7 @@ def test_only_authors_see_drafts(site) -> None:
     author = site.context().new_page()
     site.login(author, "ada@example.com")
     author.goto("/pathways/program")
-    expect(author.locator(".step-item")).to_have_count(7)
+    expect(author.locator(".step-item")).to_have_count(8)
     draft_item = author.locator(".step-item", has_text="Draft")
     expect(draft_item).to_have_count(1)
     draft_item.get_by_role("link").click()
@@ -228,4 +233,4 @@ def test_only_authors_see_drafts(site) -> None:
     expect(drafts.get_by_role("link", name=draft_title)).to_have_attribute(
         "href", f"/steps/{DRAFT_STEP}"
     )
-    expect(drafts).to_contain_text("program/07-measuring-impact.md")
+    expect(drafts).to_contain_text(DRAFT_PATH)

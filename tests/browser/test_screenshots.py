@@ -15,6 +15,7 @@ KEY_PAGES = {
     "template-form": "/templates/biweekly-checkin",
     "resources": "/resources/",
     "search": "/search?q=feedback",
+    "check-results": "/pathways/mentor/checks",
 }
 
 
@@ -25,7 +26,7 @@ def test_key_pages_fit_and_are_captured(site, screenshot, width: str) -> None:
     page.goto("/pathways/mentor")
     page.get_by_role("link", name="Start: ").click()
     page.get_by_role("button", name="Mark complete and continue").click()
-    expect(page.locator(".outline .progress-text")).to_have_text("1 of 9 steps")
+    expect(page.locator(".outline .progress-text")).to_have_text("1 of 11 steps")
 
     for name, url in KEY_PAGES.items():
         response = page.goto(url)

@@ -77,3 +77,11 @@ def test_moving_the_right_answer_or_changing_feedback_shows_no_change():
         "feedback: No.", "correct: true\n    feedback: Now this one."
     )
     assert all(c.kind in ("same", "gap") for c in get_changes(CHECK, moved))
+
+
+def test_a_rewritten_sentence_is_one_removal_and_one_addition():
+    old = "We met on Tuesday. The room was small and the coffee was cold. Then we talked."
+    new = "We met on Tuesday. A big room, and the tea was hot. Then we talked."
+    (change,) = [c for c in get_changes(old, new) if c.kind == "changed"]
+    kinds = [p.kind for p in change.pieces]
+    assert kinds.count("removed") == 1 and kinds.count("added") == 1

@@ -176,19 +176,48 @@ def _similar(old: str, new: str) -> bool:
     return difflib.SequenceMatcher(a=old.split(), b=new.split()).ratio() >= 0.4
 
 
+SHORT_RUN = 2
+"""Unchanged runs of at most this many words between two changes are folded into the change,
+so a rewritten sentence reads as one removal and one addition, not a confetti of words."""
+
+
 def _word_pieces(old: str, new: str) -> tuple[Piece, ...]:
     """Return the word-level difference of two paragraphs."""
     a, b = _WORD_RE.findall(old), _WORD_RE.findall(new)
+    ops = [list(op) for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+    for index in range(1, len(ops) - 1):
+        tag, i1, i2, _, _ = ops[index]
+        words = sum(not token.isspace() for token in a[i1:i2])
+        if (
+            tag == "equal"
+            and words <= SHORT_RUN
+            and "equal" not in (ops[index - 1][0], ops[index + 1][0])
+        ):
+            ops[index][0] = "replace"
     pieces: list[Piece] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
+            pieces.extend(_flush(removed, added))
             pieces.append(Piece("same", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            pieces.append(Piece("removed", "".join(a[i1:i2])))
-        if j2 > j1:
-            pieces.append(Piece("added", "".join(b[j1:j2])))
+        else:
+            removed.extend(a[i1:i2])
+            added.extend(b[j1:j2])
+    pieces.extend(_flush(removed, added))
     return tuple(pieces)
+
+
+def _flush(removed: list[str], added: list[str]) -> list[Piece]:
+    """Return the pending removal and addition as pieces, and clear them."""
+    pieces = [
+        Piece(kind, "".join(words))
+        for kind, words in (("removed", removed), ("added", added))
+        if words
+    ]
+    removed.clear()
+    added.clear()
+    return pieces
 
 
 def _kind(change: Change) -> str:
