@@ -48,7 +48,7 @@ def arrange_history(page: Page) -> str:
     expect(page).not_to_have_url(re.compile(STEP))
 
     page.goto("/templates/biweekly-checkin")
-    page.get_by_label("Date").fill("2026-11-21")
+    page.get_by_label("Date", exact=True).fill("2026-11-21")
     page.get_by_role("radio", name="Mentor", exact=True).check()
     page.get_by_label("What I learned").fill("Short videos beat long decks.")
     page.get_by_label("What I would change").fill("Start with the loop list.")

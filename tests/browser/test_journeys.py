@@ -136,7 +136,7 @@ def test_mentor_follows_the_pathway_with_the_keyboard_alone(site, screenshot) ->
     # A discussion template, filled in and kept.
     page.goto("/templates/")
     page.get_by_role("link", name="Bi-weekly check-in").click()
-    page.get_by_label("Date").fill("2026-11-21")
+    page.get_by_label("Date", exact=True).fill("2026-11-21")
     page.get_by_role("radio", name="Mentor", exact=True).check()
     page.get_by_label("What I learned").fill("Graham reads every comment on his LinkedIn posts.")
     page.get_by_label("What I would change").fill("Open with the loop list, not small talk.")
