@@ -20,8 +20,8 @@ from upward.content import Page, Pathway
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import Completion
-from upward.viewer import LibraryView
 from upward.publishing import get_first_published
+from upward.viewer import LibraryView
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,8 @@ def _fence_paragraphs(token: Token) -> list[Paragraph]:
     if name == "reflection":
         return [Paragraph("reflection", _plain(str(doc.get("prompt", ""))))]
     found = [Paragraph("check", _plain(str(doc.get("question", ""))))]
-    options = doc.get("options") if isinstance(doc.get("options"), list) else []
+    raw = doc.get("options")
+    options: list[object] = raw if isinstance(raw, list) else []
     texts = sorted(_plain(str(o.get("text", ""))) for o in options if isinstance(o, dict))
     found.extend(Paragraph("option", text) for text in texts)
     return found
@@ -184,16 +185,18 @@ so a rewritten sentence reads as one removal and one addition, not a confetti of
 def _word_pieces(old: str, new: str) -> tuple[Piece, ...]:
     """Return the word-level difference of two paragraphs."""
     a, b = _WORD_RE.findall(old), _WORD_RE.findall(new)
-    ops = [list(op) for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+    ops: list[tuple[str, int, int, int, int]] = list(
+        difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    )
     for index in range(1, len(ops) - 1):
-        tag, i1, i2, _, _ = ops[index]
+        tag, i1, i2, j1, j2 = ops[index]
         words = sum(not token.isspace() for token in a[i1:i2])
         if (
             tag == "equal"
             and words <= SHORT_RUN
             and "equal" not in (ops[index - 1][0], ops[index + 1][0])
         ):
-            ops[index][0] = "replace"
+            ops[index] = ("replace", i1, i2, j1, j2)
     pieces: list[Piece] = []
     removed: list[str] = []
     added: list[str] = []
@@ -227,7 +230,7 @@ def _kind(change: Change) -> str:
 
 def _with_gaps(changes: list[Change], context: int) -> list[Change]:
     """Keep unchanged paragraphs near a change; fold the others into gaps."""
-    near = set()
+    near: set[int] = set()
     for index, change in enumerate(changes):
         if change.kind != "same":
             near.update(range(index - context, index + context + 1))
