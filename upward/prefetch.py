@@ -37,6 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.elements import BindParameter
 
 from upward.extensions import db
 from upward.models import CheckAnswer, Completion, Pair, ReflectionNote, TemplateEntry, User
@@ -104,9 +105,9 @@ class PartialCompletions(dict[str, CompletionRow]):
         rows = db.session.execute(ALL_COMPLETIONS, {"user_id": self.user_id})
         for row in rows:
             dict.__setitem__(self, row.step_id, CompletionRow(*row))
-        self.covered = frozenset(self.covered | {step_id} | self.keys())
+        self.covered = frozenset(str(k) for k in (*self.covered, step_id, *self.keys()))
 
-    def get(self, step_id: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, step_id: str, default: Any = None) -> Any:
         self._check(step_id)
         return super().get(step_id, default)
 
@@ -255,7 +256,7 @@ def part(kind: str, a: Any, *, b: Any = None, c: Any = None, n: Any = None, **mo
 
 def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
     """Build: the user's row, left-joined to a union of the page's rows of theirs."""
-    user_id = bindparam("user_id")
+    user_id: BindParameter[int] = bindparam("user_id")
     parts = [
         part(
             "completion",
@@ -268,7 +269,7 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
         )
     ]
     if activity:
-        step_id = bindparam("step_id")
+        step_id: BindParameter[str] = bindparam("step_id")
         parts.append(
             part("answer", CheckAnswer.check_id, n=CheckAnswer.choice).where(
                 CheckAnswer.user_id == user_id, CheckAnswer.step_id == step_id

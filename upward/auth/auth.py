@@ -60,9 +60,12 @@ def load_user(session_id: str) -> User | None:
     user_id, version, logged_in = (int(part) for part in parts)
     if time.time() - logged_in > current_app.permanent_session_lifetime.total_seconds():
         return None  # an absolute lifetime: activity and remember-me don't extend it
-    user = prefetch.load_user(user_id)  # a learner page: the user and its reads at once
-    if user is False:
-        user = db.session.scalar(USER_BY_ID, {"user_id": user_id})
+    found = prefetch.load_user(user_id)  # a learner page: the user and its reads at once
+    user = (
+        found
+        if not isinstance(found, bool)
+        else db.session.scalar(USER_BY_ID, {"user_id": user_id})
+    )
     if user is None or user.session_version != version or not user.is_active:
         return None
     return user

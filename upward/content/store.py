@@ -116,13 +116,16 @@ class LibraryStore:
         taken = set()
         for key in changed:
             folder, rel = key
-            entry = (pages if folder == "content" else manifests).get(rel)
-            if entry is None or entry[0] != stamps[key]:
-                continue
             if folder == "content":
-                self._pages[rel] = entry[1]
+                page = pages.get(rel)
+                if page is None or page[0] != stamps[key]:
+                    continue
+                self._pages[rel] = page[1]
             else:
-                self._manifests[rel] = entry[1]
+                manifest = manifests.get(rel)
+                if manifest is None or manifest[0] != stamps[key]:
+                    continue
+                self._manifests[rel] = manifest[1]
             taken.add(key)
         return taken
 
