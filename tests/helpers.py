@@ -270,3 +270,9 @@ def require(ok: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must run the browser tests)", pytrace=False)
     pytest.skip(reason)
+
+
+DRAFT_STEP = "program-draft-for-authors"
+"""The id of the draft step the browser tests' live server adds for authors."""
+DRAFT_PATH = "program/08-draft-for-authors.md"
+"""Where that draft step's file lives in the live server's copy of the content."""

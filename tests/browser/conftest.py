@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.helpers import PHONE, require
+from tests.helpers import DRAFT_PATH, PHONE, require
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -103,10 +103,6 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         except OSError:  # refused, reset or timed out while workers boot
             time.sleep(0.1)
     pytest.fail(f"gunicorn did not answer at {url} within 30 s:\n{log.read_text()}")
-
-
-DRAFT_STEP = "program-draft-for-authors"
-DRAFT_PATH = "program/08-draft-for-authors.md"
 
 
 def copy_with_draft_step(folder: Path) -> tuple[Path, Path]:

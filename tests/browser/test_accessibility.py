@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DRAFT_STEP
+from tests.helpers import DRAFT_STEP
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import DRAFT_PATH, DRAFT_STEP
+from tests.helpers import DRAFT_PATH, DRAFT_STEP
 
 pytestmark = pytest.mark.browser
 

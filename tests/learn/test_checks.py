@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions
 from upward.extensions import db
 from upward.learn.steps import get_option_order
 from upward.models import User
