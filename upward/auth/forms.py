@@ -54,14 +54,10 @@ ROLE_CHOICES = [
 ]
 
 
-class RegisterForm(Form):
-    name = StringField(
-        "Your name",
-        filters=[normalize_name],
-        validators=[DataRequired("Please tell us your name."), Length(max=120)],
-    )
-    email = EmailField(
-        "Work email",
+def email_field(label: str) -> EmailField:
+    """Return a field for an address someone gives us: trimmed, well formed, not too long."""
+    return EmailField(
+        label,
         filters=[strip],
         validators=[
             DataRequired("Please enter your email address."),
@@ -69,6 +65,15 @@ class RegisterForm(Form):
             Length(max=254),
         ],
     )
+
+
+class RegisterForm(Form):
+    name = StringField(
+        "Your name",
+        filters=[normalize_name],
+        validators=[DataRequired("Please tell us your name."), Length(max=120)],
+    )
+    email = email_field("Work email")
     password = PasswordField(
         "Password",
         description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence works well.",
@@ -180,15 +185,7 @@ class NewPasswordForm(Form):
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField(
-        "Your email address",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Email("That doesn't look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field("Your email address")
 
 
 class ResetPasswordForm(NewPasswordForm):
@@ -216,13 +213,5 @@ class NameForm(Form):
 
 
 class EmailChangeForm(Form):
-    email = EmailField(
-        "New email address",
-        filters=[strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Email("That doesn't look like an email address.", check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field("New email address")
     current = current_password_field()
