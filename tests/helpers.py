@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from upward import create_app
 from upward.extensions import db
 from upward.models import Pair, TemplateEntry, User
+from upward.models.types import utcnow
 
 HERE = Path(__file__).parent
 SITE = HERE / "fixtures" / "site"
@@ -111,8 +112,9 @@ class AuthActions:
         role: str = "mentor",
         password: str = PASSWORD,
     ):
+        """Register through the form; a program lead registers, then is appointed by an admin."""
         token = csrf_token(self.client, "/account/register")
-        return self.client.post(
+        response = self.client.post(
             "/account/register",
             data={
                 "csrf_token": token,
@@ -120,9 +122,12 @@ class AuthActions:
                 "email": email,
                 "password": password,
                 "confirm": password,
-                "role": role,
+                "role": "mentor" if role == "program" else role,
             },
         )
+        if role == "program" and response.status_code == 302:
+            appoint_lead(self.client.application, email)
+        return response
 
     def login(self, email: str = "mentor@example.com", password: str = PASSWORD, **extra):
         token = csrf_token(self.client, "/account/login")
@@ -168,6 +173,14 @@ def person(app, email: str, name: str, role: str) -> AuthActions:
     return actions
 
 
+def appoint_lead(app, email: str) -> None:
+    """Make someone a program lead, as `flask users grant-lead` does."""
+    from upward.auth.services import set_lead
+
+    with app.app_context():
+        set_lead(db.session.scalars(select(User).where(User.email == email)).one(), True)
+
+
 def user_id(app, email: str) -> int:
     with app.app_context():
         return db.session.scalar(select(User.id).where(User.email == email))
@@ -176,7 +189,12 @@ def user_id(app, email: str) -> int:
 def pair(app, mentor_email: str, executive_email: str) -> None:
     with app.app_context():
         db.session.add(
-            Pair(mentor_id=user_id(app, mentor_email), executive_id=user_id(app, executive_email))
+            Pair(
+                mentor_id=user_id(app, mentor_email),
+                executive_id=user_id(app, executive_email),
+                status="active",
+                started_at=utcnow(),
+            )
         )
         db.session.commit()
 

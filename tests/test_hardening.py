@@ -448,7 +448,9 @@ def make_pair(app):
     executive.register(email="e@example.com", name="Exec E", role="executive")
     with app.app_context():
         ids = dict(db.session.execute(select(User.email, User.id)).all())
-        db.session.add(Pair(mentor_id=ids["m@example.com"], executive_id=ids["e@example.com"]))
+        db.session.add(
+            Pair(mentor_id=ids["m@example.com"], executive_id=ids["e@example.com"], status="active")
+        )
         db.session.commit()
     return mentor, executive
 

@@ -26,3 +26,48 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
         flask_migrate.downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     gen.close()
+
+
+def test_the_program_migration_keeps_pairs_and_appoints_no_one(tmp_path):
+    gen = build_app(tmp_path)
+    app = next(gen)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(revision="036ed9e4b340")
+        with db.engine.begin() as conn:
+            for uid, role in ((1, "mentor"), (2, "executive"), (3, "program")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                        "is_admin, session_version, created_at) VALUES (:id, :email, 'N', 'x', "
+                        ":role, false, false, 1, '2026-01-05 10:00:00')"
+                    ),
+                    {"id": uid, "email": f"u{uid}@example.com", "role": role},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO pairs (id, mentor_id, executive_id, created_at) "
+                    "VALUES (1, 1, 2, '2026-02-01 09:00:00')"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            pair = conn.execute(text("SELECT status, started_at FROM pairs")).one()
+            assert pair.status == "active" and pair.started_at is not None
+            # A lead who chose the role at registration is not a lead until an admin says so.
+            assert conn.execute(text("SELECT count(*) FROM users WHERE is_lead")).scalar() == 0
+            conn.execute(
+                text(
+                    "INSERT INTO pairs (id, mentor_id, executive_id, created_at, status, "
+                    "cadence_days, reasons) VALUES (2, 1, 2, '2026-03-01', 'ended', 14, '[]')"
+                )
+            )
+        flask_migrate.downgrade(revision="036ed9e4b340")
+        with db.engine.begin() as conn:
+            # The ended pair must not come back as a pair that shares templates.
+            assert conn.execute(text("SELECT count(*) FROM pairs")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
+        flask_migrate.downgrade(revision="base")
+    gen.close()

@@ -166,6 +166,7 @@ def test_sharing_is_only_called_shared_when_there_is_a_partner(app, client, user
             Pair(
                 mentor_id=user_id(app, "mentor@example.com"),
                 executive_id=user_id(app, "exec@example.com"),
+                status="active",
             )
         )
         db.session.commit()
@@ -292,7 +293,9 @@ def test_removing_a_pair_asks_first(app, client):
     person(app, "e@example.com", "Ed Exec", "executive")
     with app.app_context():
         pair = Pair(
-            mentor_id=user_id(app, "m@example.com"), executive_id=user_id(app, "e@example.com")
+            mentor_id=user_id(app, "m@example.com"),
+            executive_id=user_id(app, "e@example.com"),
+            status="active",
         )
         db.session.add(pair)
         db.session.commit()
@@ -454,7 +457,7 @@ def test_a_draft_marked_to_share_is_called_private(app, client, user):
     person(app, "exec@example.com", "Eve Exec", "executive")
     with app.app_context():
         mentor, executive = user_id(app, "mentor@example.com"), user_id(app, "exec@example.com")
-        db.session.add(Pair(mentor_id=mentor, executive_id=executive))
+        db.session.add(Pair(mentor_id=mentor, executive_id=executive, status="active"))
         db.session.commit()
     draft = {"f_learned": "Half a thought.", "shared": "y", "action": "draft"}
     user.post("/templates/checkin", draft, page="/templates/")

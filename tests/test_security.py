@@ -252,7 +252,13 @@ def test_export_and_delete_cover_mentoring_pairs(app, client, auth):
     auth.register(email="m@example.com", name="Max Mentor")
     with app.app_context():
         ids = dict(db.session.execute(select(User.email, User.id)).all())
-        db.session.add(Pair(mentor_id=ids["m@example.com"], executive_id=ids["exec@example.com"]))
+        db.session.add(
+            Pair(
+                mentor_id=ids["m@example.com"],
+                executive_id=ids["exec@example.com"],
+                status="active",
+            )
+        )
         db.session.commit()
     data = json.loads(auth.post("/account/export", page="/account/").get_data(as_text=True))
     assert [(p["role"], p["partner"]) for p in data["pairs"]] == [("mentor", "Eve Exec")]

@@ -12,6 +12,7 @@ from upward import prefetch
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import Pair, User
+from upward.models.types import utcnow
 
 
 class PairError(ValueError):
@@ -28,8 +29,8 @@ class PairView:
 
 
 def can_manage_pairs(user: User) -> bool:
-    """Tell whether a person may create and remove pairs (program leads and admins)."""
-    return user.is_authenticated and (user.role == "program" or user.is_admin)
+    """Tell whether a person may create and remove pairs (appointed program leads and admins)."""
+    return user.is_authenticated and (user.is_lead or user.is_admin)
 
 
 def get_partner_ids(user_id: int) -> set[int]:
@@ -39,7 +40,7 @@ def get_partner_ids(user_id: int) -> set[int]:
         return set(found.partner_ids)
     rows = db.session.execute(
         select(Pair.mentor_id, Pair.executive_id).where(
-            or_(Pair.mentor_id == user_id, Pair.executive_id == user_id)
+            or_(Pair.mentor_id == user_id, Pair.executive_id == user_id), Pair.status == "active"
         )
     )
     return {other for pair in rows for other in pair if other != user_id}
@@ -60,6 +61,7 @@ def list_pairs() -> list[PairView]:
         select(Pair.id, mentor, executive)
         .join(mentor, Pair.mentor_id == mentor.id)
         .join(executive, Pair.executive_id == executive.id)
+        .where(Pair.status == "active")
         .order_by(mentor.name, executive.name)
     )
     return [PairView(pair_id, m, e) for pair_id, m, e in rows]
@@ -85,9 +87,13 @@ def create_pair(mentor_id: int, executive_id: int) -> None:
         raise PairError("Choose an executive mentee.")
     # RETURNING tells reliably on both databases whether a row went in (rowcount does not).
     inserted = db.session.scalar(
-        insert_ignoring_duplicates(Pair, mentor_id=mentor_id, executive_id=executive_id).returning(
-            Pair.id
-        )
+        insert_ignoring_duplicates(
+            Pair,
+            mentor_id=mentor_id,
+            executive_id=executive_id,
+            status="active",
+            started_at=utcnow(),
+        ).returning(Pair.id)
     )
     db.session.commit()
     if inserted is None:

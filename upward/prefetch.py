@@ -307,8 +307,13 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
         )
         # The dashboard's entries and partners go together: one plan shape fewer.
         nothing = cast(null(), String)
-        parts.append(part("partner", nothing, n=Pair.executive_id).where(Pair.mentor_id == user_id))
-        parts.append(part("partner", nothing, n=Pair.mentor_id).where(Pair.executive_id == user_id))
+        active = Pair.status == "active"
+        parts.append(
+            part("partner", nothing, n=Pair.executive_id).where(Pair.mentor_id == user_id, active)
+        )
+        parts.append(
+            part("partner", nothing, n=Pair.mentor_id).where(Pair.executive_id == user_id, active)
+        )
     rows = union_all(*parts).subquery("x")
     columns = [column for _, column in USER_ATTRIBUTES]
     return (

@@ -211,7 +211,7 @@ def test_only_authors_see_drafts(site) -> None:
     expect(learner.get_by_text("Draft", exact=True)).to_have_count(0)
     response = learner.goto(f"/pathways/program/steps/{DRAFT_STEP}")
     assert response is not None and response.status == 404
-    site.register(learner, "Pat Lead", "pat@example.com", "program")
+    site.register(learner, "Pat Learner", "pat@example.com", "mentor")
     response = learner.goto("/authors/")
     assert response is not None and response.status == 404
 

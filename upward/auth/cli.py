@@ -66,6 +66,24 @@ def set_author(email: str, is_author: bool) -> None:
     click.echo(f"{user.email} is {'now' if is_author else 'no longer'} an author.")
 
 
+@users_cli.command("grant-lead")
+@click.argument("email")
+def grant_lead(email: str) -> None:
+    """Make a person a program lead: they can run cohorts and see the people in them."""
+    user = find_user(email)
+    services.set_lead(user, True)
+    click.echo(f"{user.email} is now a program lead.")
+
+
+@users_cli.command("revoke-lead")
+@click.argument("email")
+def revoke_lead(email: str) -> None:
+    """Take the program lead role away from a person."""
+    user = find_user(email)
+    services.set_lead(user, False)
+    click.echo(f"{user.email} is no longer a program lead.")
+
+
 @users_cli.command("list")
 def list_users() -> None:
     """List accounts with their role and rights."""
@@ -74,6 +92,7 @@ def list_users() -> None:
             r
             for r, on in (
                 ("admin", user.is_admin),
+                ("lead", user.is_lead),
                 ("author", user.is_author),
                 ("deactivated", not user.is_active),
             )

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from upward.forms import Form
 from upward.security import MIN_PASSWORD_LENGTH, get_password_problem
-from upward.vocabulary import ROLE_BLURBS, ROLES
+from upward.vocabulary import PARTICIPANT_ROLES, ROLE_BLURBS
 
 
 def strip(value: str | None) -> str | None:
@@ -50,8 +50,9 @@ def get_name_problem(name: str) -> str | None:
 
 
 ROLE_CHOICES = [
-    SelectChoice(role, f"{label}: {ROLE_BLURBS[role]}") for role, label in ROLES.items()
+    SelectChoice(role, f"{label}: {ROLE_BLURBS[role]}") for role, label in PARTICIPANT_ROLES.items()
 ]
+"""Learners choose mentor or executive mentee; program leads are appointed, never self-chosen."""
 
 
 def email_field(label: str) -> EmailField:

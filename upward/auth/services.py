@@ -247,7 +247,15 @@ def can_deactivate(actor: User, target: User) -> bool:
         return False
     if actor.is_admin:
         return True
-    return actor.role == "program" and target.role != "program" and not target.is_admin
+    return actor.is_lead and not target.is_lead and not target.is_admin
+
+
+def set_lead(user: User, is_lead: bool) -> None:
+    """Appoint or stand down a program lead; a lead reads the program lead's pathway first."""
+    user.is_lead = is_lead
+    if is_lead:
+        user.role = "program"
+    db.session.commit()
 
 
 def set_active(user: User, active: bool) -> None:

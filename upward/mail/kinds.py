@@ -175,6 +175,7 @@ def find_shared_templates(now: datetime) -> Iterator[Due]:
         select(TemplateEntry.id, TemplateEntry.user_id, Pair.mentor_id, Pair.executive_id)
         .join(Pair, or_(Pair.mentor_id == author, Pair.executive_id == author))
         .where(
+            Pair.status == "active",
             TemplateEntry.shared.is_(True),
             TemplateEntry.is_draft.is_(False),
             TemplateEntry.updated_at >= now - SHARED_LOOKBACK,

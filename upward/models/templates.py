@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from upward.extensions import Model
@@ -14,7 +14,10 @@ from upward.models.types import UTCDateTime, user_fk, utcnow
 
 class TemplateEntry(Model):
     __tablename__ = "template_entries"
-    __table_args__ = (UniqueConstraint("user_id", "submission_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        UniqueConstraint("meeting_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(user_fk(), index=True)
@@ -25,6 +28,10 @@ class TemplateEntry(Model):
     is_draft: Mapped[bool] = mapped_column(default=True)
     shared: Mapped[bool] = mapped_column(default=False)
     """Readable by the author's mentoring partner when true; by nobody else, ever."""
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True, default=None
+    )
+    """Set when the entry is a person's check-in after a pair's session (one per session)."""
     session_date: Mapped[str | None] = mapped_column(String(10), default=None)
     submission_id: Mapped[str | None] = mapped_column(String(32), default=None)
     """The id of the form submission that created it: a resent save finds it, not a twin."""

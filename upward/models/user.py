@@ -31,9 +31,11 @@ class User(UserMixin, Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
-    """One of ROLES: which track the dashboard puts first."""
+    """One of ROLES: which track the dashboard puts first (not a right: see is_lead)."""
     is_author: Mapped[bool] = mapped_column(default=False)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    """A program lead: granted by an admin or a lead invitation, never chosen at registration."""
     session_version: Mapped[int] = mapped_column(default=new_session_version)
     """A random secret in the session cookie's user id; changing it ends every session."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

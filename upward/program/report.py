@@ -88,6 +88,7 @@ def get_pair_health(view: LibraryView, done: DoneSteps, now: datetime) -> list[P
         select(Pair.created_at, mentor.id, mentor.name, executive.id, executive.name)
         .join(mentor, Pair.mentor_id == mentor.id)
         .join(executive, Pair.executive_id == executive.id)
+        .where(Pair.status == "active")
     )
     tracks = {role: progress.get_track_steps(view, role) for role in ("mentor", "executive")}
     pairs = [make_health(row, saved, done, tracks, now) for row in rows]
