@@ -1,9 +1,12 @@
-"""Load benchmark: Upward's step page and dashboard against a hello-world Flask route.
+"""Load benchmark: Upward's learner pages against a hello-world Flask route.
 
-Both apps run under the same gunicorn settings on 127.0.0.1, and wrk drives each in turn,
-interleaved over several rounds, so the ratio is measured side by side on the same machine.
+The hello-world baseline is always Flask on gunicorn sync workers; Upward runs under the
+server chosen (gunicorn sync workers, as before, or granian, as production serves it). wrk
+drives each in turn, every page run between two hello-world runs, over several rounds, so each
+page's share is measured side by side with the baseline on the same machine at the same time.
 
-    .venv/bin/python benchmarks/load.py [--rounds 3] [--seconds 10] [--connections 32]
+    .venv/bin/python benchmarks/load.py [--server gunicorn|granian|both] [--rounds 3]
+        [--seconds 10] [--connections 32] [--pages step,dashboard,pathway]
 """
 
 from __future__ import annotations
@@ -40,9 +43,29 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def start_gunicorn(target: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen:
-    """Start gunicorn on 127.0.0.1:port and wait until it answers."""
-    cmd = [
+def server_command(
+    server: str, target: str, port: int, workers: int, threads: int = 1
+) -> list[str]:
+    """Return the command that serves target on 127.0.0.1:port with the given server."""
+    if server == "granian":
+        return [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-ws",
+            target,
+        ]
+    return [
         str(BIN / "gunicorn"),
         "--workers",
         str(workers),
@@ -52,15 +75,22 @@ def start_gunicorn(target: str, port: int, env: dict[str, str], workers: int) ->
         "warning",
         target,
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    for _ in range(100):
+
+
+def start_server(
+    server: str, target: str, port: int, env: dict[str, str], workers: int, threads: int = 1
+) -> subprocess.Popen:
+    """Start a server on 127.0.0.1:port and wait until it answers."""
+    command = server_command(server, target, port, workers, threads)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
             return proc
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit(f"gunicorn {target} did not start")
+    raise SystemExit(f"{server} {target} did not start")
 
 
 def log_in(base: str) -> str:
@@ -121,14 +151,25 @@ def parse_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+HELLO = "hello world (Flask, gunicorn)"
+PAGES = ("step", "dashboard", "pathway")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", choices=("gunicorn", "granian", "both"), default="gunicorn")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--pages", default=",".join(PAGES), help="step,dashboard,pathway")
+    parser.add_argument(
+        "--granian-threads", type=int, default=1, help="blocking threads per granian worker"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
+    servers = ("gunicorn", "granian") if args.server == "both" else (args.server,)
+    pages = [p for p in args.pages.split(",") if p]
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "UPWARD_RATELIMIT": "0", "UPWARD_SECRET_KEY": "bench"}
@@ -140,32 +181,47 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        apps = [
-            start_gunicorn("app:app", 8701, env, args.workers),
-            start_gunicorn("benchmarks.hello:app", 8702, env, args.workers),
+        ports = {server: 8711 + i for i, server in enumerate(servers)}
+        apps = [start_server("gunicorn", "benchmarks.hello:app", 8702, env, args.workers)]
+        apps += [
+            start_server(server, "app:app", port, env, args.workers, args.granian_threads)
+            for server, port in ports.items()
         ]
         try:
-            cookie = log_in("http://127.0.0.1:8701")
-            step = first_step_url("http://127.0.0.1:8701", cookie)
-            targets = {
-                "hello world (Flask)": ("http://127.0.0.1:8702/", None),
-                "step page": (f"http://127.0.0.1:8701{step}", cookie),
-                "dashboard": ("http://127.0.0.1:8701/dashboard", cookie),
-            }
-            for url, cookie_header in targets.values():
-                if cookie_header:
-                    check_cookie_is_stable(url, cookie_header)
-            results: dict[str, list[dict]] = {name: [] for name in targets}
+            base = f"http://127.0.0.1:{ports[servers[0]]}"
+            cookie = log_in(base)
+            paths = page_paths(base, cookie)
+            targets: dict[str, tuple[str, str | None]] = {}
+            for server, port in ports.items():
+                for page in pages:
+                    url = f"http://127.0.0.1:{port}{paths[page]}"
+                    check_cookie_is_stable(url, cookie)
+                    targets[f"{page} ({server})"] = (url, cookie)
+            results: dict[str, list[dict]] = {HELLO: [], **{name: [] for name in targets}}
+            shares: dict[str, list[float]] = {name: [] for name in targets}
+            hello = "http://127.0.0.1:8702/"
             for _ in range(args.rounds):
+                before = run_wrk(wrk, hello, args.seconds, args.connections, None)
+                results[HELLO].append(before)
                 for name, (url, cookie_header) in targets.items():
-                    results[name].append(
-                        run_wrk(wrk, url, args.seconds, args.connections, cookie_header)
-                    )
+                    run = run_wrk(wrk, url, args.seconds, args.connections, cookie_header)
+                    after = run_wrk(wrk, hello, args.seconds, args.connections, None)
+                    results[name].append(run)
+                    results[HELLO].append(after)
+                    shares[name].append(run["rps"] / ((before["rps"] + after["rps"]) / 2))
+                    before = after
         finally:
             for proc in apps:
                 proc.terminate()
                 proc.wait()
-    report(results, args)
+    report(results, shares, args)
+
+
+def page_paths(base: str, cookie: str) -> dict[str, str]:
+    """Return the step, dashboard and pathway URLs as a learner reaches them."""
+    step = first_step_url(base, cookie)
+    pathway = step.split("/steps/")[0]
+    return {"step": step, "dashboard": "/dashboard", "pathway": pathway}
 
 
 def first_step_url(base: str, cookie: str) -> str:
@@ -176,19 +232,29 @@ def first_step_url(base: str, cookie: str) -> str:
     return re.search(r'href="(/pathways/[^"/]+/steps/[^"]+)"', html).group(1)
 
 
-def report(results: dict[str, list[dict]], args: argparse.Namespace) -> None:
-    """Print medians over the rounds and each page's share of hello-world throughput."""
-    baseline = statistics.median(r["rps"] for r in results["hello world (Flask)"])
+def report(
+    results: dict[str, list[dict]], shares: dict[str, list[float]], args: argparse.Namespace
+) -> None:
+    """Print medians over the rounds; a page's share is the median of its per-round shares.
+
+    Each round's share divides the page's requests/s by the mean of the hello-world runs just
+    before and just after it, so a change in what else the machine does moves both alike.
+    """
     print(
-        f"\ngunicorn --workers {args.workers}, wrk -t2 -c{args.connections} "
-        f"-d{args.seconds}s, {args.rounds} interleaved rounds, medians"
+        f"\n--workers {args.workers}, wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"{args.rounds} rounds, each page between two hello-world runs; medians"
     )
-    print(f"{'page':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs hello':>10}")
+    print(f"{'page':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}  per round")
     for name, runs in results.items():
         rps = statistics.median(r["rps"] for r in runs)
         p50 = statistics.median(r["p50"] for r in runs)
         p99 = statistics.median(r["p99"] for r in runs)
-        print(f"{name:<22}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / baseline:>9.0%}")
+        if name == HELLO:
+            print(f"{name:<34}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{'100%':>10}")
+            continue
+        share = statistics.median(shares[name])
+        rounds = " ".join(f"{s:.0%}" for s in shares[name])
+        print(f"{name:<34}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{share:>9.0%}  {rounds}")
 
 
 if __name__ == "__main__":
