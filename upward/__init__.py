@@ -33,7 +33,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["UPWARD_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from upward import database, errors, kept, mail, publishing, security, templating
+    from upward import (
+        database,
+        errors,
+        fragments,
+        kept,
+        mail,
+        publishing,
+        security,
+        templating,
+    )
     from upward.auth import auth
 
     database.init_app(app)
@@ -44,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    fragments.init_app(app)
     register_blueprints(app)
     return app
 

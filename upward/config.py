@@ -36,6 +36,7 @@ class Settings(BaseModel):
     UPWARD_SECRET_KEY: str = ""
     UPWARD_WATCH: bool = True
     UPWARD_PARSE_CACHE: bool = True
+    UPWARD_FRAGMENT_CACHE: bool = True
     UPWARD_HTTPS: bool = False
     UPWARD_PROXIES: int = Field(default=0, ge=0, le=10)
     UPWARD_RATELIMIT: bool = True
@@ -127,6 +128,7 @@ def get_config(
         "UPWARD_PATHWAYS_DIR": str(settings.UPWARD_PATHWAYS_DIR),
         "UPWARD_WATCH": settings.UPWARD_WATCH,
         "UPWARD_PARSE_CACHE": settings.UPWARD_PARSE_CACHE,
+        "UPWARD_FRAGMENT_CACHE": settings.UPWARD_FRAGMENT_CACHE,
         "UPWARD_HTTPS": https,
         "UPWARD_PROXIES": settings.UPWARD_PROXIES,
         "UPWARD_ARGON2_MEMORY_KIB": settings.UPWARD_ARGON2_MEMORY_KIB,

@@ -51,6 +51,14 @@ class PathwayProgress:
     pathway, and these are new since (shown as '1 new step since you finished')."""
 
     @property
+    def shape(self) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
+        """Return the steps, which are done and which are new: what a card or outline shows."""
+        return (
+            tuple((step.page.id, step.done) for step in self.steps),
+            tuple(step.page.id for step in self.new_steps),
+        )
+
+    @property
     def total(self) -> int:
         return len(self.steps)
 
