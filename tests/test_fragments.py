@@ -1,14 +1,15 @@
-"""Cached fragments give exactly the pages they replace, each person's token filled in last."""
+"""Cached fragments and cached cookie checks give exactly the pages and sessions they replace."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import SITE, build_app, csrf_token, edit, person
+from tests.helpers import SITE, AuthActions, build_app, csrf_token, edit, person
 
 PAGES = [
     "/",
@@ -136,3 +137,43 @@ def test_a_library_change_empties_the_fragment_cache(app, site):
     assert app.extensions["upward.library"].reload()
     html = mentor.client.get("/pathways/mentoring/steps/keep-going").get_data(as_text=True)
     assert "SBI, told" in html and "Situation, behaviour, impact" not in html
+
+
+def test_a_tampered_session_cookie_is_refused_even_after_the_real_one_was_seen(app):
+    mentor = person(app, "m@example.com", "Maya Mentor", "mentor")
+    assert mentor.client.get("/dashboard").status_code == 200
+    cookie = mentor.client.get_cookie("session")
+    assert cookie is not None
+    forged = cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB")
+    stranger = app.test_client()
+    stranger.set_cookie("session", forged)
+    assert stranger.get("/dashboard").status_code == 302  # to the login page
+
+
+def test_a_remembered_session_cookie_still_expires(app, monkeypatch):
+    mentor = person(app, "m@example.com", "Maya Mentor", "mentor")
+    assert mentor.client.get("/dashboard").status_code == 200
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert mentor.client.get("/dashboard").status_code == 302
+
+
+def test_sessions_read_from_a_remembered_cookie_share_nothing(app):
+    mentor = person(app, "m@example.com", "Maya Mentor", "mentor")
+    mentor.client.get("/dashboard")
+    interface = app.session_interface
+    cookie = mentor.client.get_cookie("session")
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie.value}"}) as ctx:
+        first = interface.open_session(app, ctx.request)
+        first.setdefault("_flashes", []).append(("info", "one"))
+        second = interface.open_session(app, ctx.request)
+    assert "_flashes" not in second or second["_flashes"] != first["_flashes"]
+
+
+def test_a_person_who_logs_in_again_gets_a_working_session(app):
+    auth = AuthActions(app.test_client())
+    auth.register(email="m@example.com")
+    auth.logout()
+    assert auth.client.get("/dashboard").status_code == 302
+    auth.login(email="m@example.com")
+    assert auth.client.get("/dashboard").status_code == 200

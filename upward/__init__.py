@@ -41,12 +41,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         mail,
         publishing,
         security,
+        sessions,
         templating,
     )
     from upward.auth import auth
 
     database.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     auth.init_app(app)
     kept.init_app(app)
     publishing.init_app(app)
