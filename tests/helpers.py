@@ -294,3 +294,139 @@ DRAFT_STEP = "program-draft-for-authors"
 """The id of the draft step the browser tests' live server adds for authors."""
 DRAFT_PATH = "program/08-draft-for-authors.md"
 """Where that draft step's file lives in the live server's copy of the content."""
+
+
+# The mentoring program's rows, made directly (reports read what other pages create).
+
+
+def make_cohort(app, name: str = "Spring cohort", leads: tuple[str, ...] = ()) -> int:
+    """Create a cohort led by these people (by email) and return its id."""
+    from datetime import date
+
+    from upward.models import Cohort, CohortLead
+
+    with app.app_context():
+        cohort = Cohort(name=name, starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30))
+        db.session.add(cohort)
+        db.session.flush()
+        for email in leads:
+            db.session.add(CohortLead(cohort_id=cohort.id, user_id=user_id(app, email)))
+        db.session.commit()
+        return cohort.id
+
+
+def enrol(app, cohort_id: int, email: str, role: str, department: str = "") -> None:
+    """Put a person in a cohort in a role, with a department on their profile."""
+    from upward.models import Membership, Profile
+
+    with app.app_context():
+        uid = user_id(app, email)
+        db.session.add(Membership(cohort_id=cohort_id, user_id=uid, role=role))
+        if db.session.get(Profile, uid) is None:
+            db.session.add(Profile(user_id=uid, department=department))
+        db.session.commit()
+
+
+def cohort_pair(
+    app,
+    cohort_id: int | None,
+    mentor_email: str,
+    executive_email: str,
+    started_days_ago: float = 30,
+    status: str = "active",
+) -> int:
+    """Make a pair of a cohort that started some days ago; return its id."""
+    from datetime import timedelta
+
+    with app.app_context():
+        started = utcnow() - timedelta(days=started_days_ago)
+        found = Pair(
+            mentor_id=user_id(app, mentor_email),
+            executive_id=user_id(app, executive_email),
+            cohort_id=cohort_id,
+            status=status,
+            created_at=started,
+            started_at=started if status in ("active", "ended") else None,
+            ended_at=utcnow() if status == "ended" else None,
+        )
+        db.session.add(found)
+        db.session.commit()
+        return found.id
+
+
+def add_meeting(
+    app,
+    pair_id: int,
+    days_from_now: float,
+    status: str = "planned",
+    by_email: str | None = None,
+    moved: int = 0,
+) -> int:
+    """Add a session to a pair, marked by someone (by email) when held or cancelled."""
+    import uuid
+    from datetime import timedelta
+
+    from upward.models import Meeting
+
+    with app.app_context():
+        meeting = Meeting(
+            pair_id=pair_id,
+            uid=f"{uuid.uuid4()}@test",
+            starts_at=utcnow() + timedelta(days=days_from_now),
+            status=status,
+            status_by_id=user_id(app, by_email) if by_email else None,
+            moved_count=moved,
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting.id
+
+
+def add_checkin(app, meeting_id: int, email: str, text: str) -> None:
+    """Save a person's check-in after a session, with their private words in it."""
+    with app.app_context():
+        db.session.add(
+            TemplateEntry(
+                user_id=user_id(app, email),
+                template_id="checkin",
+                title="Check-in",
+                values={"learned": text},
+                is_draft=False,
+                meeting_id=meeting_id,
+            )
+        )
+        db.session.commit()
+
+
+def complete_steps(app, email: str, step_ids: list[str], days_ago: float = 0) -> None:
+    """Record a person's completion of steps, the first one `days_ago` and a day apart."""
+    from datetime import timedelta
+
+    from upward.models import Completion
+
+    with app.app_context():
+        uid = user_id(app, email)
+        for n, step_id in enumerate(step_ids):
+            when = utcnow() - timedelta(days=days_ago) + timedelta(days=n)
+            db.session.add(Completion(user_id=uid, step_id=step_id, version="v", completed_at=when))
+        db.session.commit()
+
+
+def answer_check(
+    app, email: str, step_id: str, check_id: str, first_correct: bool | None, correct: bool = True
+) -> None:
+    """Record a person's answer to a knowledge check and whether their first try was right."""
+    from upward.models import CheckAnswer
+
+    with app.app_context():
+        db.session.add(
+            CheckAnswer(
+                user_id=user_id(app, email),
+                step_id=step_id,
+                check_id=check_id,
+                choice=0,
+                correct=correct,
+                first_correct=first_correct,
+            )
+        )
+        db.session.commit()

@@ -93,7 +93,17 @@ def test_no_test_imports_another_test_or_a_conftest():
     assert offenders == []
 
 
-FEATURES = {"auth", "learn", "authors", "discussions", "resources", "search", "program", "mail"}
+FEATURES = {
+    "auth",
+    "learn",
+    "authors",
+    "discussions",
+    "resources",
+    "search",
+    "program",
+    "mail",
+    "reports",
+}
 
 
 def feature_of(module: str) -> str | None:

@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from upward.learn.routes import bp as learn
     from upward.mail.routes import bp as mail
     from upward.program.routes import bp as program
+    from upward.reports.routes import bp as reports
     from upward.resources.routes import bp as resources
     from upward.search.routes import bp as search
 
@@ -91,3 +92,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(authors)
     app.register_blueprint(mail)
+    app.register_blueprint(reports)

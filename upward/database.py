@@ -110,12 +110,15 @@ def insert_ignoring_duplicates(model: type, **values: Any) -> Insert:
     return module.insert(model).values(**values).on_conflict_do_nothing()
 
 
-def upsert(model: type, keys: list[str], **values: Any) -> Insert:
-    """Return INSERT ... ON CONFLICT (keys) DO UPDATE for the session's dialect."""
+def upsert(model: type, keys: list[str], keep: tuple[str, ...] = (), **values: Any) -> Insert:
+    """Return INSERT ... ON CONFLICT (keys) DO UPDATE for the session's dialect.
+
+    Columns in `keep` are written by the insert only: a conflict leaves them as they were.
+    """
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(model).values(**values)
-    changes = {k: stmt.excluded[k] for k in values if k not in keys}
+    changes = {k: stmt.excluded[k] for k in values if k not in keys and k not in keep}
     return stmt.on_conflict_do_update(index_elements=keys, set_=changes)
 
 

@@ -178,7 +178,7 @@ PAGES: dict[str, tuple[str, str | Callable[[Page], None]]] = {
     "search results": ("author", "/search?q=feedback"),
     "search, no results": ("author", "/search?q=zzzqqq"),
     "program pairs": ("author", "/program/pairs"),
-    "program report": ("author", "/program/report"),
+    "program dashboard": ("author", "/reports/"),
 }
 
 

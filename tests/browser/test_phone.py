@@ -124,7 +124,7 @@ PAGE_TYPES = {
     "search": ("lead", "/search?q=feedback"),
     "pairs": ("lead", "/program/pairs"),
     "pair-remove": ("lead", "{pair}"),
-    "report": ("lead", "/program/report"),
+    "report": ("lead", "/reports/"),
     "authors": ("lead", "/authors/"),
     "account": ("lead", "/account/"),
 }

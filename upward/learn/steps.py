@@ -114,11 +114,13 @@ def answer_check(user_id: int, page: Page, check_id: str, choice: int) -> bool:
         upsert(
             CheckAnswer,
             ["user_id", "step_id", "check_id"],
+            keep=("first_correct",),
             user_id=user_id,
             step_id=page.id,
             check_id=check_id,
             choice=choice,
             correct=correct,
+            first_correct=correct,
             answered_at=utcnow(),
         )
     )

@@ -44,6 +44,9 @@ class CheckAnswer(Model):
     check_id: Mapped[str] = mapped_column(String(100))
     choice: Mapped[int]
     correct: Mapped[bool]
+    first_correct: Mapped[bool | None] = mapped_column(default=None)
+    """Whether the person's first answer was right (reports: checks that mislead); None for
+    answers given before it was kept."""
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

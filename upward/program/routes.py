@@ -75,8 +75,8 @@ def remove_pair(pair_id: int) -> ResponseReturnValue:
 
 @bp.get("/report")
 def report() -> ResponseReturnValue:
-    """Show pathway uptake and each pair's activity, quiet pairs first."""
-    return render_template("program/report.html", report=get_report(published(get_library())))
+    """Send the old report's address to the program dashboard that replaced it."""
+    return redirect(url_for("reports.index"), 301)
 
 
 @bp.get("/report.csv")

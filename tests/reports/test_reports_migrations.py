@@ -1,0 +1,44 @@
+"""The reports' migrations keep every answer, on SQLite and PostgreSQL, up and down."""
+
+from __future__ import annotations
+
+import flask_migrate
+from sqlalchemy import text
+
+from tests.helpers import build_app
+from upward.extensions import db
+
+BEFORE = "bc68e36d89a6"
+
+
+def test_first_try_answers_start_unknown_and_answers_survive_both_ways(tmp_path):
+    gen = build_app(tmp_path)
+    app = next(gen)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                    "is_admin, is_lead, session_version, created_at) VALUES (1, 'u@example.com', "
+                    "'N', 'x', 'mentor', false, false, false, 1, '2026-01-05 10:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO check_answers (id, user_id, step_id, check_id, choice, correct, "
+                    "answered_at) VALUES (1, 1, 'why-upward', 'power', 1, true, '2026-02-01')"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            row = conn.execute(text("SELECT correct, first_correct FROM check_answers")).one()
+            assert bool(row.correct) is True and row.first_correct is None
+        flask_migrate.downgrade(revision=BEFORE)
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM check_answers")).scalar() == 1
+        flask_migrate.downgrade(revision="base")
+    gen.close()
