@@ -22,6 +22,7 @@ SAMPLE_ARGS = {
     "template_id": "checkin",
     "resource_id": "fearless-book",
     "pair_id": 1,
+    "meeting_id": 1,
     "path": "x.png",
     "token": "x",
     "user_id": 1,

@@ -103,6 +103,7 @@ FEATURES = {
     "program",
     "mail",
     "reports",
+    "meetings",
 }
 
 

@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from upward.discussions.routes import bp as discussions
     from upward.learn.routes import bp as learn
     from upward.mail.routes import bp as mail
+    from upward.meetings.routes import bp as meetings
     from upward.program.routes import bp as program
     from upward.reports.routes import bp as reports
     from upward.resources.routes import bp as resources
@@ -93,3 +94,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(authors)
     app.register_blueprint(mail)
     app.register_blueprint(reports)
+    app.register_blueprint(meetings)

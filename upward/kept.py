@@ -85,6 +85,15 @@ def init_app(app: Flask) -> None:
             back=lambda a: url_for("discussions.edit", entry_id=a["entry_id"]),
         ),
     )
+    keeps(
+        "sessions.checkin",
+        Keeper(
+            place=lambda a: f"checkin:{a['meeting_id']}",
+            back=lambda a: url_for(
+                "sessions.checkin", pair_id=a["pair_id"], meeting_id=a["meeting_id"]
+            ),
+        ),
+    )
     login_manager.unauthorized_handler(ask_to_log_in)
 
 
