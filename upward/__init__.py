@@ -74,12 +74,16 @@ def load_config(instance_path: str, test_config: Mapping[str, Any] | None) -> di
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature's pages."""
+    from upward.admin.routes import bp as admin
     from upward.auth.routes import bp as auth
     from upward.authors.routes import bp as authors
     from upward.discussions.routes import bp as discussions
     from upward.learn.routes import bp as learn
     from upward.mail.routes import bp as mail
     from upward.meetings.routes import bp as meetings
+    from upward.program.cohorts_routes import bp as cohorts
+    from upward.program.invitations_routes import bp as invitations
+    from upward.program.profiles_routes import bp as profiles
     from upward.program.routes import bp as program
     from upward.reports.routes import bp as reports
     from upward.resources.routes import bp as resources
@@ -95,3 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail)
     app.register_blueprint(reports)
     app.register_blueprint(meetings)
+    app.register_blueprint(admin)
+    app.register_blueprint(cohorts)
+    app.register_blueprint(invitations)
+    app.register_blueprint(profiles)

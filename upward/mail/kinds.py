@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from upward.extensions import db
 from upward.mail.compose import Mail, external_url
-from upward.models import Pair, SentMessage, TemplateEntry, User
+from upward.models import Invitation, Pair, SentMessage, TemplateEntry, User
 
 CATEGORIES = {
     "sharing": "When my mentoring partner shares a filled-in template with me",
@@ -184,3 +184,58 @@ def find_shared_templates(now: datetime) -> Iterator[Due]:
     for entry_id, author_id, mentor_id, executive_id in rows:
         partner = executive_id if author_id == mentor_id else mentor_id
         yield Due(f"entry {entry_id} to {partner}", partner, {"entry_id": entry_id})
+
+
+# Invitations (people) --------------------------------------------------------------------------
+
+
+@kind("invitation", to_stored_address=True)
+def invitation(message: SentMessage, user: User | None) -> Mail | None:
+    """Send an invitation link: to run mentoring programs, or to join a cohort in a role."""
+    from upward.program import invitations_links as links
+    from upward.vocabulary import PARTICIPANT_ROLES
+
+    found = db.session.get(Invitation, message.params.get("invitation_id"))
+    if found is None or links.state(found) != "open":
+        return None  # used, withdrawn or expired before the mail went: nothing to send
+    sender = links.get_sender(found)
+    by = sender.name if sender else "Your program team"
+    until = f"{found.expires_at:%-d %B %Y}"
+    after = (
+        f"The link works once, until {until}. If it has expired, ask {by} for a new one.",
+        "If you weren't expecting this, you can ignore this email.",
+    )
+    if found.purpose == "lead":
+        return Mail(
+            subject="You're invited to run mentoring programs on Upward",
+            intro=(
+                f"{by} invited you to be a program lead on Upward, where your organisation runs "
+                "its reverse-mentoring program.",
+                "As a lead you set up cohorts, invite mentors and executive mentees, match them "
+                "into pairs and see which pairs need a hand.",
+            ),
+            action_label="Accept and become a program lead",
+            action_url=links.link(found),
+            after=after,
+        )
+    cohort = links.get_cohort(found)
+    assert cohort is not None  # an open cohort invitation has a live cohort
+    role = PARTICIPANT_ROLES.get(found.role or "", "participant").lower()
+    what = (
+        "You'll mentor a senior leader: sharing what you know about the way work is changing, "
+        "and being heard."
+        if found.role == "mentor"
+        else "You'll be mentored by a junior colleague: an hour every couple of weeks to see "
+        "the organisation, and new technology, through their eyes."
+    )
+    return Mail(
+        subject=f"Join {cohort.name} on Upward as {'an' if role[0] in 'aeiou' else 'a'} {role}",
+        intro=(
+            f"{by} invited you to the reverse-mentoring cohort “{cohort.name}”, which runs from "
+            f"{cohort.starts_on:%-d %B} to {cohort.ends_on:%-d %B %Y}.",
+            what,
+        ),
+        action_label="Accept the invitation",
+        action_url=links.link(found),
+        after=after,
+    )

@@ -1,0 +1,1 @@
+"""The admin's pages: who leads the program."""
