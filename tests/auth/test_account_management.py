@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.helpers import PASSWORD, AuthActions
+from tests.helpers import PASSWORD, AuthActions, cohort
 from upward.extensions import db
 from upward.models import TemplateEntry, User
 
@@ -155,6 +155,7 @@ def test_a_lead_deactivates_an_account_and_its_history_stays(app, user, client):
         "/templates/agenda", {"title": "Mine", "f_title_topic": "x"}, page="/templates/agenda"
     )
     lead = make_lead(app)
+    cohort(app, "lead@example.com", {"mentor@example.com": "mentor"})
     target = get_user(app, "mentor@example.com")
     page = lead.client.get("/account/people/").get_data(as_text=True)
     assert "Maya Mentor" in page and "Deactivate" in page
@@ -181,9 +182,17 @@ def test_who_may_deactivate(app, user, client):
     # A mentor can't see the page or deactivate anyone.
     assert client.get("/account/people/").status_code == 403
     assert user.post(f"/account/people/{lead2.id}/deactivate").status_code == 403
-    # A lead can't deactivate another lead, nor themselves.
-    assert lead.post(f"/account/people/{lead2.id}/deactivate").status_code == 403
+    # A lead can't deactivate another lead (not theirs to know of), nor themselves.
+    assert lead.post(f"/account/people/{lead2.id}/deactivate").status_code == 404
     assert lead.post(f"/account/people/{me.id}/deactivate").status_code == 403
+    # Nor a mentor outside the cohorts they lead: they don't even see the name.
+    assert "Maya Mentor" not in lead.client.get("/account/people/").get_data(as_text=True)
+    assert lead.post(f"/account/people/{mentor.id}/deactivate").status_code == 404
+    cohort(app, "lead2@example.com", {"mentor@example.com": "mentor"}, "Lou's")
+    assert lead.post(f"/account/people/{mentor.id}/deactivate").status_code == 404
+    # Once she is in a cohort they lead, they may.
+    cohort(app, "lead@example.com", {"mentor@example.com": "mentor"})
+    assert "Maya Mentor" in lead.client.get("/account/people/").get_data(as_text=True)
     # Anonymous people are sent to log in; unknown ids are not found.
     anonymous = AuthActions(app.test_client())
     response = anonymous.post(f"/account/people/{mentor.id}/deactivate", page="/account/login")
@@ -191,6 +200,8 @@ def test_who_may_deactivate(app, user, client):
     assert lead.post("/account/people/9999/deactivate").status_code == 404
     assert get_user(app, "lead2@example.com").is_active
     assert get_user(app, "mentor@example.com").is_active
+    assert lead.post(f"/account/people/{mentor.id}/deactivate").status_code == 302
+    assert not get_user(app, "mentor@example.com").is_active
 
 
 def test_an_admin_may_deactivate_a_lead(app, runner):

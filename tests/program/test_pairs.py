@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import person, user_id
+from tests.helpers import cohort, person, user_id
 from upward.extensions import db
 from upward.models import Pair, User
 
@@ -15,8 +15,16 @@ def pair_count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Pair))
 
 
+IN_COHORT = {
+    "owner@example.com": "mentor",
+    "partner@example.com": "executive",
+    "stranger@example.com": "executive",
+}
+
+
 def test_program_lead_creates_and_removes_pairs(app, people):
     lead = person(app, "lead@example.com", "Lee Lead", "program")
+    cohort(app, "lead@example.com", IN_COHORT)
     html = lead.client.get("/program/pairs").get_data(as_text=True)
     assert "Olu Owner" in html and "Sid Stranger" in html
     mentor, stranger = user_id(app, "owner@example.com"), user_id(app, "stranger@example.com")
@@ -37,6 +45,7 @@ def test_program_lead_creates_and_removes_pairs(app, people):
 
 def test_pair_needs_the_right_roles(app, people):
     lead = person(app, "lead@example.com", "Lee Lead", "program")
+    cohort(app, "lead@example.com", IN_COHORT)
     exec_id = user_id(app, "partner@example.com")
     response = lead.post(
         "/program/pairs", {"mentor": exec_id, "executive": exec_id}, page="/program/pairs"
@@ -67,3 +76,26 @@ def test_anonymous_cannot_see_pairs(client):
 def test_program_leads_find_the_pairs_page(app):
     lead = person(app, "lead@example.com", "Lee Lead", "program")
     assert 'href="/program/pairs"' in lead.client.get("/templates/").get_data(as_text=True)
+
+
+def test_a_lead_picks_and_sees_only_people_of_their_cohorts(app, people):
+    lead = person(app, "lead@example.com", "Lee Lead", "program")
+    person(app, "kim@example.com", "Kim Lead", "program")
+    person(app, "eve@example.com", "Eve Exec", "executive")
+    cohort(app, "lead@example.com", {"owner@example.com": "mentor", "eve@example.com": "executive"})
+    cohort(app, "kim@example.com", {"stranger@example.com": "executive"}, "Kim's")
+    html = lead.client.get("/program/pairs").get_data(as_text=True)
+    assert "owner@example.com" in html and "eve@example.com" in html
+    assert "stranger@example.com" not in html and "Sid Stranger" not in html
+    # Olu's pair with Pat (not in Lee's cohorts) is not shown, nor can Lee remove it.
+    assert "Pat Partner" not in html
+    with app.app_context():
+        pair_id = db.session.scalar(select(Pair.id))
+    assert lead.client.get(f"/program/pairs/{pair_id}/delete").status_code == 404
+    assert lead.post(f"/program/pairs/{pair_id}/delete", page="/program/pairs").status_code == 404
+    mentor, stranger = user_id(app, "owner@example.com"), user_id(app, "stranger@example.com")
+    response = lead.post(
+        "/program/pairs", {"mentor": mentor, "executive": stranger}, page="/program/pairs"
+    )
+    assert response.status_code == 400  # not one of the choices offered
+    assert pair_count(app) == 1

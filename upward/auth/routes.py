@@ -36,6 +36,7 @@ from upward.forms import ButtonForm
 from upward.mail.outbox import send_after_response
 from upward.models import User
 from upward.pairs import can_manage_pairs
+from upward.program.access import can_see_person, is_lead
 from upward.security import is_safe_redirect, verify_password
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -300,7 +301,7 @@ def people() -> ResponseReturnValue:
     if not can_manage_pairs(current_user):
         abort(403)
     actor = current_user._get_current_object()
-    accounts = services.list_accounts()
+    accounts = services.list_accounts(actor)
     return render_template(
         "auth/people.html",
         accounts=accounts,
@@ -312,9 +313,15 @@ def people() -> ResponseReturnValue:
 @login_required
 def set_active(user_id: int, action: str) -> ResponseReturnValue:
     """Deactivate or reopen an account; its history stays either way."""
+    actor = current_user._get_current_object()
+    if not is_lead(actor):
+        abort(403)
     target = db.session.get(User, user_id)
-    if target is None or not services.can_deactivate(current_user._get_current_object(), target):
-        abort(404 if target is None else 403)
+    # Someone outside the lead's cohorts is not theirs to know of: 404, as if there were none.
+    if target is None or not can_see_person(actor, target.id):
+        abort(404)
+    if not services.can_deactivate(actor, target):
+        abort(403)
     services.set_active(target, action == "reactivate")
     verb = "reopened" if action == "reactivate" else "deactivated"
     flash(f"{target.name}'s account is {verb}. Their history is kept.", "info")

@@ -25,6 +25,7 @@ from upward.models import (
 )
 from upward.models.types import utcnow
 from upward.models.user import new_session_version
+from upward.program import access
 from upward.security import hash_password, needs_rehash, verify_password
 
 OWNED = (
@@ -242,12 +243,17 @@ def confirm_email_change(token: AccountToken) -> tuple[User, int | None]:
 
 
 def can_deactivate(actor: User, target: User) -> bool:
-    """Tell whether one person may close another's account (leads: learners; admins: anyone)."""
+    """Tell whether one person may close another's account.
+
+    Admins: anyone but themselves. Leads: mentors and executives in the cohorts they lead.
+    """
     if not actor.is_authenticated or actor.id == target.id:
         return False
     if actor.is_admin:
         return True
-    return actor.is_lead and not target.is_lead and not target.is_admin
+    if not actor.is_lead or target.is_lead or target.is_admin:
+        return False
+    return access.can_see_person(actor, target.id)
 
 
 def set_lead(user: User, is_lead: bool) -> None:
@@ -268,6 +274,13 @@ def set_active(user: User, active: bool) -> None:
     db.session.commit()
 
 
-def list_accounts() -> list[User]:
-    """Return every account, by name, for the people page."""
-    return list(db.session.scalars(select(User).order_by(User.name, User.email)))
+def list_accounts(viewer: User) -> list[User]:
+    """Return the accounts a person may see on the people page, by name.
+
+    Admins see every account; a program lead sees the people in the cohorts they lead.
+    """
+    query = select(User)
+    seen = access.visible_people(viewer)
+    if seen is not None:
+        query = query.where(User.id.in_(seen))
+    return list(db.session.scalars(query.order_by(User.name, User.email)))

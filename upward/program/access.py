@@ -6,7 +6,7 @@ in them, and nobody else. Partners see their own pairs; `upward.pairs` checks th
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from upward.extensions import db
 from upward.models import CohortLead, Membership, User
@@ -55,4 +55,17 @@ def can_see_person(viewer: User, person_id: int) -> bool:
         db.session.scalar(
             select(exists().where(Membership.user_id == person_id, Membership.cohort_id.in_(led)))
         )
+    )
+
+
+def visible_people(viewer: User) -> Select[int] | None:
+    """Return a query of the ids of people a lead may see; None means everyone (an admin).
+
+    The people in the cohorts they lead now; nobody for someone who leads nothing.
+    """
+    led = led_cohort_ids(viewer)
+    if led is None:
+        return None
+    return select(Membership.user_id).where(
+        Membership.cohort_id.in_(led), Membership.left_at.is_(None)
     )

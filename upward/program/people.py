@@ -201,14 +201,33 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+FUZZY = (
+    ("manager_email", ("manager", "supervisor", "reportsto")),
+    ("first_name", ("firstname", "givenname")),
+    ("last_name", ("lastname", "surname", "familyname")),
+    ("email", ("mail",)),
+    ("role", ("role",)),
+    ("department", ("department", "dept")),
+    ("name", ("name",)),
+)
+"""When no header matches exactly: the words a header contains ('Programme Role' is a role)."""
+
+
 def map_columns(header: list[str]) -> dict[str, int]:
     """Return which column holds each field, by its header's folded name."""
     columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        folded = fold(title)
+    folded = [fold(title) for title in header]
+    for index, title in enumerate(folded):
         for key, names in HEADERS.items():
-            if folded in names and key not in columns:
+            if title in names and key not in columns:
                 columns[key] = index
+    for index, title in enumerate(folded):
+        if index in columns.values():
+            continue
+        for key, words in FUZZY:
+            if key not in columns and any(word in title for word in words):
+                columns[key] = index
+                break
     return columns
 
 
@@ -386,22 +405,20 @@ def list_members(cohort_id: int) -> list[Member]:
 def visible_people(viewer: User, role: str | None = None) -> list[User]:
     """Return the accounts a lead may see, by name: people in their cohorts (admins: everyone).
 
-    With a role, only people who hold that role in one of those cohorts (or, for an admin's
-    view of people in no cohort, whose account says it).
+    With a role, only people who hold it: in one of those cohorts, or (for an admin) in any
+    cohort or on their account.
     """
-    led = access.led_cohort_ids(viewer)
     query = select(User)
-    if led is None:
-        if role is not None:
-            in_role = select(Membership.user_id).where(
-                Membership.role == role, Membership.left_at.is_(None)
-            )
-            query = query.where((User.role == role) | User.id.in_(in_role))
-    else:
-        members = select(Membership.user_id).where(
-            Membership.cohort_id.in_(led), Membership.left_at.is_(None)
+    seen = access.visible_people(viewer)
+    if seen is not None:
+        query = query.where(User.id.in_(seen))
+    if role is not None:
+        in_role = select(Membership.user_id).where(
+            Membership.role == role, Membership.left_at.is_(None)
         )
-        if role is not None:
-            members = members.where(Membership.role == role)
-        query = query.where(User.id.in_(members))
+        if seen is not None:
+            led = access.led_cohort_ids(viewer) or set()
+            query = query.where(User.id.in_(in_role.where(Membership.cohort_id.in_(led))))
+        else:
+            query = query.where((User.role == role) | User.id.in_(in_role))
     return list(db.session.scalars(query.order_by(User.name, User.email)))

@@ -98,7 +98,7 @@ def list_memberships(user_id: int) -> list[tuple[Membership, Cohort]]:
         .where(Membership.user_id == user_id, Membership.left_at.is_(None))
         .order_by(Cohort.starts_on.desc())
     )
-    return [(membership, cohort) for membership, cohort in rows.tuples()]
+    return [(membership, cohort) for membership, cohort in rows]
 
 
 def get_own_membership(user: User, cohort_id: int) -> tuple[Membership, Cohort] | None:

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from upward import pairs
 from upward.forms import ButtonForm
 from upward.models import User
+from upward.program import people
 from upward.program.forms import PairForm
 from upward.program.report import get_report, to_csv
 from upward.publishing import get_library
@@ -32,11 +33,19 @@ def person_choice(user: User) -> SelectChoice:
 
 
 def make_pair_form() -> PairForm:
-    """Return the new-pair form with today's mentors and executives as choices."""
+    """Return the new-pair form with the mentors and executives of the lead's cohorts."""
     form = PairForm()
-    form.mentor.choices = [person_choice(u) for u in pairs.list_people("mentor")]
-    form.executive.choices = [person_choice(u) for u in pairs.list_people("executive")]
+    viewer = current_user._get_current_object()
+    form.mentor.choices = [person_choice(u) for u in people.visible_people(viewer, "mentor")]
+    form.executive.choices = [person_choice(u) for u in people.visible_people(viewer, "executive")]
     return form
+
+
+def visible_pairs() -> list[pairs.PairView]:
+    """Return the pairs whose partners are both people this lead may see."""
+    viewer = current_user._get_current_object()
+    seen = {u.id for u in people.visible_people(viewer)}
+    return [p for p in pairs.list_pairs() if {p.mentor.id, p.executive.id} <= seen]
 
 
 @bp.route("/pairs", methods=["GET", "POST"])
@@ -55,14 +64,14 @@ def list_pairs() -> ResponseReturnValue:
             return redirect(url_for("program.list_pairs"))
     status = 400 if form.errors else 200
     return render_template(
-        "program/pairs.html", form=form, pairs=pairs.list_pairs(), remove_form=ButtonForm()
+        "program/pairs.html", form=form, pairs=visible_pairs(), remove_form=ButtonForm()
     ), status
 
 
 @bp.route("/pairs/<int:pair_id>/delete", methods=["GET", "POST"])
 def remove_pair(pair_id: int) -> ResponseReturnValue:
     """Ask for confirmation, then remove a pair: shared templates stop being visible."""
-    pair = pairs.get_pair(pair_id)
+    pair = next((p for p in visible_pairs() if p.id == pair_id), None)
     if pair is None:
         abort(404)
     form = ButtonForm()
