@@ -71,3 +71,31 @@ def test_the_program_migration_keeps_pairs_and_appoints_no_one(tmp_path):
             assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
         flask_migrate.downgrade(revision="base")
     gen.close()
+
+
+def test_invitation_details_keep_existing_invitations(tmp_path):
+    gen = build_app(tmp_path)
+    app = next(gen)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(revision="bc68e36d89a6")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO invitations (id, purpose, email, created_at, expires_at) "
+                    "VALUES (1, 'lead', 'a@example.com', '2026-11-01 09:00:00', "
+                    "'2026-11-08 09:00:00')"
+                )
+            )
+        flask_migrate.upgrade(revision="e4a7c1d2b9f0")
+        with db.engine.begin() as conn:
+            row = conn.execute(text("SELECT email, details FROM invitations")).one()
+            assert row.email == "a@example.com"
+            assert row.details in ({}, "{}")  # JSON on PostgreSQL, its text on SQLite
+        flask_migrate.downgrade(revision="bc68e36d89a6")
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT email FROM invitations")).scalar() == "a@example.com"
+        flask_migrate.downgrade(revision="base")
+    gen.close()

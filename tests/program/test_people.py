@@ -277,3 +277,29 @@ def test_a_lead_takes_someone_out_and_their_history_stays(app, lead):
     # Added back later: the same membership row, in again.
     lead.post(f"{page}/people", {"email": "mo@example.com", "role": "executive"}, page=page)
     assert members(app, cohort_id) == {"mo@example.com": "executive"}
+
+
+def test_what_hr_said_fills_in_the_profile_of_someone_who_joins_later(app, lead):
+    cohort_id = make_cohort(app, "lee@example.com")
+    upload(
+        lead,
+        cohort_id,
+        "name,email,role,department,manager\nDee,dee@example.com,exec,Finance,cfo@example.com\n",
+    )
+    [path] = LINK.findall(lead.client.get(f"/program/cohorts/{cohort_id}").get_data(as_text=True))
+    dee = AuthActions(app.test_client())
+    response = dee.post(
+        f"{path}/join",
+        {
+            "name": "Dee Exec",
+            "email": "dee.exec@example.com",  # not the address HR has: the link still works
+            "password": "correct horse battery staple",
+            "confirm": "correct horse battery staple",
+        },
+        page=path,
+    )
+    assert response.status_code == 302
+    assert members(app, cohort_id) == {"dee.exec@example.com": "executive"}
+    with app.app_context():
+        profile = db.session.get(Profile, user_id(app, "dee.exec@example.com"))
+        assert (profile.department, profile.manager_email) == ("Finance", "cfo@example.com")

@@ -120,6 +120,8 @@ class Invitation(Model):
     email: Mapped[str | None] = mapped_column(String(254), default=None)
     """Who it was sent to, when it was sent to one person (an HR import); None for open links."""
     name: Mapped[str | None] = mapped_column(String(120), default=None)
+    details: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    """What an HR import said of the person (department, manager_email), for their profile."""
     created_by_id: Mapped[int | None] = mapped_column(optional_user_fk(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from upward.extensions import db
 from upward.mail import outbox
 from upward.models import Cohort, Invitation, Membership, User
 from upward.models.types import utcnow
+from upward.program import profiles
 from upward.program.invitations_links import LIFETIMES, get_cohort, state
 from upward.vocabulary import PARTICIPANT_ROLES
 
@@ -51,6 +52,7 @@ def create(
     role: str | None = None,
     email: str | None = None,
     name: str | None = None,
+    details: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> Invitation:
     """Create an invitation link (not yet mailed)."""
@@ -69,6 +71,7 @@ def create(
         role=role,
         email=email,
         name=name or None,
+        details=details or {},
         created_by_id=by.id,
         created_at=now,
         expires_at=now + LIFETIMES[purpose],
@@ -163,6 +166,8 @@ def accept(invitation: Invitation, user: User, now: datetime | None = None) -> A
         return Accepted("lead", None, None)
     assert cohort is not None and invitation.role is not None
     join(cohort.id, user.id, invitation.role, added_by_id=invitation.created_by_id, now=now)
+    details = invitation.details or {}
+    profiles.fill_in(user.id, details.get("department", ""), details.get("manager_email", ""))
     db.session.commit()
     return Accepted("cohort", cohort, invitation.role)
 

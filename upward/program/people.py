@@ -20,7 +20,7 @@ from upward.auth import services as accounts
 from upward.extensions import db
 from upward.models import Cohort, Membership, Profile, User
 from upward.models.types import utcnow
-from upward.program import access, invitations
+from upward.program import access, invitations, profiles
 from upward.vocabulary import PARTICIPANT_ROLES
 
 MAX_IMPORT_ROWS = 5000
@@ -101,7 +101,7 @@ def add_person(
     now = now or utcnow()
     user = accounts.get_user_by_email(email)
     if user is not None:
-        fill_profile(user.id, department, manager_email)
+        profiles.fill_in(user.id, department, manager_email)
         if not invitations.join(cohort.id, user.id, role, added_by_id=by.id, now=now):
             db.session.commit()
             return Added("already", user.name, user.email)
@@ -110,24 +110,18 @@ def add_person(
     existing = invitations.find_twin(by, "cohort", cohort.id, role, email, now)
     if existing is not None:
         return Added("already invited", existing.name or name, email)
+    details = {"department": department, "manager_email": manager_email}
     invitation = invitations.create(
-        by, "cohort", cohort_id=cohort.id, role=role, email=email, name=name, now=now
+        by,
+        "cohort",
+        cohort_id=cohort.id,
+        role=role,
+        email=email,
+        name=name,
+        details={key: value for key, value in details.items() if value},
+        now=now,
     )
     return Added("invited", name, email, invitations.mail(invitation))
-
-
-def fill_profile(user_id: int, department: str, manager_email: str) -> None:
-    """Fill in the department and line manager HR gave, where the person left them blank."""
-    if not department and not manager_email:
-        return
-    profile = db.session.get(Profile, user_id)
-    if profile is None:
-        profile = Profile(user_id=user_id, department="", manager_email="")
-        db.session.add(profile)
-    if department and not profile.department:
-        profile.department = department[:120]
-    if manager_email and not profile.manager_email:
-        profile.manager_email = accounts.normalize_email(manager_email)
 
 
 def remove_person(cohort: Cohort, user_id: int, now: datetime | None = None) -> User | None:

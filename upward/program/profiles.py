@@ -90,6 +90,20 @@ def save(user: User, draft: ProfileDraft) -> Profile:
     return profile
 
 
+def fill_in(user_id: int, department: str, manager_email: str) -> None:
+    """Fill in the department and line manager HR gave, where the person left them blank."""
+    if not department and not manager_email:
+        return
+    profile = db.session.get(Profile, user_id)
+    if profile is None:
+        profile = Profile(user_id=user_id, department="", manager_email="")
+        db.session.add(profile)
+    if department and not profile.department:
+        profile.department = department[:120]
+    if manager_email and not profile.manager_email:
+        profile.manager_email = accounts.normalize_email(manager_email)
+
+
 def list_memberships(user_id: int) -> list[tuple[Membership, Cohort]]:
     """Return the cohorts a person is in now, newest first, with their membership."""
     rows = db.session.execute(
