@@ -10,7 +10,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.helpers import PASSWORD, AuthActions, build_app, csrf_token
+from tests.helpers import PASSWORD, AuthActions, build_app, cohort, csrf_token
 from upward.extensions import db
 from upward.models import User
 
@@ -292,6 +292,8 @@ def test_leads_pick_people_by_name_and_email(app, client, auth):
     AuthActions(app.test_client()).register(email="b@example.com", name="Sam Same")
     AuthActions(app.test_client()).register(email="e@example.com", name="E", role="executive")
     auth.register(email="lead@example.com", name="Lee Lead", role="program")
+    in_cohort = {"a@example.com": "mentor", "b@example.com": "mentor", "e@example.com": "executive"}
+    cohort(app, "lead@example.com", in_cohort)
     page = client.get("/program/pairs").get_data(as_text=True)
     assert "Sam Same (a@example.com)" in page and "Sam Same (b@example.com)" in page
 

@@ -10,7 +10,7 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from tests.helpers import ROOT, SITE, AuthActions, build_app, csrf_token
+from tests.helpers import ROOT, SITE, AuthActions, build_app, cohort, csrf_token
 from upward.content.render import MD
 from upward.extensions import db
 from upward.forms import Form
@@ -291,6 +291,7 @@ def test_removing_a_pair_asks_first(app, client):
     lead = person(app, "lead@example.com", "Lee Lead", "program")
     person(app, "m@example.com", "Mo Mentor", "mentor")
     person(app, "e@example.com", "Ed Exec", "executive")
+    cohort(app, "lead@example.com", {"m@example.com": "mentor", "e@example.com": "executive"})
     with app.app_context():
         pair = Pair(
             mentor_id=user_id(app, "m@example.com"),

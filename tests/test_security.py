@@ -27,6 +27,8 @@ SAMPLE_ARGS = {
     "token": "x",
     "user_id": 1,
     "action": "deactivate",
+    "cohort_id": 1,
+    "invitation_id": 1,
 }
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: mail clients POST without a form; the signed token decides.

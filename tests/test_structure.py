@@ -104,6 +104,7 @@ FEATURES = {
     "mail",
     "reports",
     "meetings",
+    "admin",
 }
 
 

@@ -127,14 +127,25 @@ def cohort(cohort_id: int) -> ResponseReturnValue:
     return render_cohort(led_cohort(cohort_id))
 
 
-@bp.post("/cohorts/<int:cohort_id>/<any(archive, reopen):action>")
-def archive(cohort_id: int, action: str) -> ResponseReturnValue:
-    """Close a cohort to new people, or reopen it."""
+@bp.post("/cohorts/<int:cohort_id>/archive")
+def archive(cohort_id: int) -> ResponseReturnValue:
+    """Close a cohort to new people."""
+    return set_archived(cohort_id, True)
+
+
+@bp.post("/cohorts/<int:cohort_id>/reopen")
+def reopen(cohort_id: int) -> ResponseReturnValue:
+    """Reopen a closed cohort."""
+    return set_archived(cohort_id, False)
+
+
+def set_archived(cohort_id: int, archived: bool) -> ResponseReturnValue:
+    """Close or reopen a cohort and say what that means."""
     cohort = led_cohort(cohort_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    cohorts.set_archived(cohort, action == "archive")
-    if action == "archive":
+    cohorts.set_archived(cohort, archived)
+    if archived:
         flash(
             f"{cohort.name} is closed: its invitation links stop working and nobody new can "
             "join. Its people, pairs and history are kept.",
