@@ -65,7 +65,8 @@ def test_adding_someone_with_an_account_puts_them_in_at_once(app, lead):
     assert members(app, cohort_id) == {"mo@example.com": "mentor"}
     listing = lead.client.get(page).get_data(as_text=True)
     assert "Mo Mentor" in listing and "mo@example.com" in listing
-    assert sent(app) == []
+    # Told once that they are in, and where to start.
+    assert [(m.kind, m.to_address) for m in sent(app)] == [("cohort_joined", "mo@example.com")]
 
 
 def test_adding_a_new_address_invites_it_once(mail_app, outbox):
@@ -202,11 +203,14 @@ def test_an_hr_import_takes_good_rows_and_lists_bad_ones_by_line(app, lead):
         assert [(i.email, i.role, i.name) for i in invited] == [
             ("dee@example.com", "executive", "Diane Exec")
         ]
-    assert [m.to_address for m in sent(app)] == ["dee@example.com"]
+    assert [(m.kind, m.to_address) for m in sent(app)] == [
+        ("cohort_joined", "mo@example.com"),
+        ("invitation", "dee@example.com"),
+    ]
     # The same file again adds, invites and mails nobody twice.
     again = unescape(upload(lead, cohort_id, HR_EXPORT).get_data(as_text=True))
     assert "0 added (they had accounts) · 0 invited by email · 2 already in" in again
-    assert len(sent(app)) == 1
+    assert len(sent(app)) == 2
     with app.app_context():
         assert len(db.session.scalars(select(Invitation)).all()) == 1
 
@@ -303,3 +307,17 @@ def test_what_hr_said_fills_in_the_profile_of_someone_who_joins_later(app, lead)
     with app.app_context():
         profile = db.session.get(Profile, user_id(app, "dee.exec@example.com"))
         assert (profile.department, profile.manager_email) == ("Finance", "cfo@example.com")
+
+
+def test_someone_added_is_told_where_to_start(mail_app, outbox):
+    lead = person(mail_app, "lee@example.com", "Lee Lead", "program")
+    person(mail_app, "mo@example.com", "Mo Mentor", "mentor")
+    cohort_id = make_cohort(mail_app, "lee@example.com")
+    page = f"/program/cohorts/{cohort_id}"
+    response = lead.post(f"{page}/people", {"email": "mo@example.com", "role": "mentor"}, page=page)
+    response.close()
+    [message] = outbox.to("mo@example.com")
+    assert message["Subject"] == "You're in Spring 2027, Upward's reverse-mentoring cohort"
+    body = message.get_body(("plain",)).get_content()
+    assert "Hello Mo Mentor," in body and "Lee Lead added you" in body and "as a mentor" in body
+    assert "https://upward.example.com/profile/" in body

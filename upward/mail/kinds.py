@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from upward.extensions import db
 from upward.mail.compose import Mail, external_url
-from upward.models import Invitation, Pair, SentMessage, TemplateEntry, User
+from upward.models import Cohort, Invitation, Membership, Pair, SentMessage, TemplateEntry, User
 
 CATEGORIES = {
     "sharing": "When my mentoring partner shares a filled-in template with me",
@@ -238,4 +238,31 @@ def invitation(message: SentMessage, user: User | None) -> Mail | None:
         action_label="Accept the invitation",
         action_url=links.link(found),
         after=after,
+    )
+
+
+@kind("cohort_joined")
+def cohort_joined(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell someone with an account that a lead put them in a cohort, and what to do first."""
+    from upward.vocabulary import PARTICIPANT_ROLES
+
+    membership = db.session.get(Membership, message.params.get("membership_id"))
+    if user is None or membership is None or membership.left_at is not None:
+        return None
+    cohort = db.session.get(Cohort, membership.cohort_id)
+    if cohort is None or cohort.archived_at is not None:
+        return None
+    adder = db.session.get(User, membership.added_by_id) if membership.added_by_id else None
+    role = PARTICIPANT_ROLES.get(membership.role, "participant").lower()
+    return Mail(
+        subject=f"You're in {cohort.name}, Upward's reverse-mentoring cohort",
+        intro=(
+            f"{adder.name if adder else 'Your program lead'} added you to “{cohort.name}” as "
+            f"{'an' if role[0] in 'aeiou' else 'a'} {role}. It runs from "
+            f"{cohort.starts_on:%-d %B} to {cohort.ends_on:%-d %B %Y}.",
+            "Before you're matched with a partner, take two minutes to say what you bring or "
+            "want to learn, and when you can meet: your lead matches pairs from it.",
+        ),
+        action_label="Fill in your profile",
+        action_url=external_url("profiles.edit"),
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from upward.auth import services as accounts
 from upward.extensions import db
+from upward.mail import outbox
 from upward.models import Cohort, Membership, Profile, User
 from upward.models.types import utcnow
 from upward.program import access, invitations, profiles
@@ -106,7 +107,7 @@ def add_person(
             db.session.commit()
             return Added("already", user.name, user.email)
         db.session.commit()
-        return Added("added", user.name, user.email)
+        return Added("added", user.name, user.email, tell_joined(cohort.id, user))
     existing = invitations.find_twin(by, "cohort", cohort.id, role, email, now)
     if existing is not None:
         return Added("already invited", existing.name or name, email)
@@ -122,6 +123,20 @@ def add_person(
         now=now,
     )
     return Added("invited", name, email, invitations.mail(invitation))
+
+
+def tell_joined(cohort_id: int, user: User) -> int | None:
+    """Queue the mail that tells someone they were added; None if it was queued before."""
+    membership = invitations.is_member(cohort_id, user.id)
+    if membership is None:
+        return None
+    return outbox.queue(
+        "cohort_joined",
+        f"membership {membership.id}",
+        to=user.email,
+        user_id=user.id,
+        params={"membership_id": membership.id},
+    )
 
 
 def remove_person(cohort: Cohort, user_id: int, now: datetime | None = None) -> User | None:
@@ -361,6 +376,8 @@ def import_row(
     )
     if done.outcome == "added":
         report.added.append(done)
+        if done.message_id is not None:
+            report.message_ids.append(done.message_id)
     elif done.outcome == "invited":
         report.invited.append(done)
         if done.message_id is not None:
