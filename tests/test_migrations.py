@@ -80,7 +80,7 @@ def test_invitation_details_keep_existing_invitations(tmp_path):
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="bc68e36d89a6")
+        flask_migrate.upgrade(revision="a7e41c02d9b5")
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -94,7 +94,7 @@ def test_invitation_details_keep_existing_invitations(tmp_path):
             row = conn.execute(text("SELECT email, details FROM invitations")).one()
             assert row.email == "a@example.com"
             assert row.details in ({}, "{}")  # JSON on PostgreSQL, its text on SQLite
-        flask_migrate.downgrade(revision="bc68e36d89a6")
+        flask_migrate.downgrade(revision="a7e41c02d9b5")
         with db.engine.begin() as conn:
             assert conn.execute(text("SELECT email FROM invitations")).scalar() == "a@example.com"
         flask_migrate.downgrade(revision="base")

@@ -1,7 +1,7 @@
 """invitation details: what an HR import said of a person not yet registered
 
 Revision ID: e4a7c1d2b9f0
-Revises: bc68e36d89a6
+Revises: a7e41c02d9b5
 Create Date: 2026-12-01 14:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e4a7c1d2b9f0"
-down_revision = "bc68e36d89a6"
+down_revision = "a7e41c02d9b5"
 branch_labels = None
 depends_on = None
 
