@@ -188,24 +188,10 @@ def user_id(app, email: str) -> int:
 
 def cohort(app, lead_email: str | None, members: dict[str, str], name: str = "Spring") -> int:
     """Make a cohort led by `lead_email` with people in it ({email: role}); return its id."""
-    from upward.models import Cohort, CohortLead, Membership
-
-    with app.app_context():
-        today = utcnow().date()
-        found = Cohort(
-            name=name,
-            starts_on=today,
-            ends_on=today.replace(year=today.year + 1),
-            themes=["New technology", "Workplace culture"],
-        )
-        db.session.add(found)
-        db.session.flush()
-        if lead_email:
-            db.session.add(CohortLead(cohort_id=found.id, user_id=user_id(app, lead_email)))
-        for email, role in members.items():
-            db.session.add(Membership(cohort_id=found.id, user_id=user_id(app, email), role=role))
-        db.session.commit()
-        return found.id
+    cohort_id = make_cohort(app, name, (lead_email,) if lead_email else ())
+    for email, role in members.items():
+        enrol(app, cohort_id, email, role)
+    return cohort_id
 
 
 def pair(app, mentor_email: str, executive_email: str) -> None:
