@@ -266,3 +266,197 @@ def cohort_joined(message: SentMessage, user: User | None) -> Mail | None:
         action_label="Fill in your profile",
         action_url=external_url("profiles.edit"),
     )
+
+
+# Sessions and check-ins (issue 11): when each is due is upward.meetings.reminders' to say -----
+
+
+def partner_name(pair: Pair, user: User) -> str:
+    """Return the name of a person's partner in a pair."""
+    partner = db.session.get(User, pair.partner_of(user.id))
+    return partner.name if partner else "your partner"
+
+
+@kind("session_soon", "reminders")
+def session_soon(message: SentMessage, user: User | None) -> Mail | None:
+    """Remind a partner of their session a day ahead, in their zone, with the calendar file."""
+    from upward.mail.compose import Attachment
+    from upward.meetings import calendar, reminders, services, times
+    from upward.models.types import utcnow
+
+    now = utcnow()
+    found = reminders.session_still_soon(message.params, user, now)
+    if found is None or user is None:
+        return None
+    meeting, pair = found
+    partner = db.session.get(User, pair.partner_of(user.id))
+    name = partner.name if partner else "your partner"
+    zone = services.get_time_zone(user.id)
+    url = external_url("sessions.index", pair_id=pair.id)
+    ics = calendar.build([calendar.as_session(meeting, pair, partner, url)])
+    day = times.relative_day(meeting.starts_at, zone, now)
+    where = f"Where: {meeting.location}" if meeting.location else "No place or link is set yet."
+    return Mail(
+        subject=f"{day[:1].upper()}{day[1:]} at {times.local(meeting.starts_at, zone):%H:%M}: "
+        f"your mentoring session with {name}",
+        intro=(
+            f"You meet {name} {day}: {times.describe(meeting.starts_at, zone)}, for "
+            f"{meeting.minutes} minutes.",
+            where,
+            "Bring one thing from the last two weeks to talk about, and keep the last ten "
+            "minutes for your check-in.",
+        ),
+        action_label="See the session",
+        action_url=url,
+        after=(
+            "The calendar file attached adds the session to your calendar, or updates it if it "
+            "is there already.",
+            f"Can't make it? Move it on the sessions page, so {name} knows in good time.",
+        ),
+        attachments=(Attachment(calendar.filename(meeting), "text/calendar", ics),),
+    )
+
+
+@session_soon.due
+def find_sessions_soon(now: datetime) -> Iterator[Due]:
+    """Yield a reminder to each partner of every session starting within a day."""
+    from upward.meetings import reminders
+
+    for nudge in reminders.sessions_soon(now):
+        yield Due(nudge.key, nudge.user_id, dict(nudge.params))
+
+
+@kind("checkin_due", "reminders")
+def checkin_due(message: SentMessage, user: User | None) -> Mail | None:
+    """Nudge a partner who has not written their check-in a day after a held session."""
+    from upward.meetings import reminders, services, times
+
+    found = reminders.checkin_still_missing(message.params, user)
+    if found is None or user is None:
+        return None
+    meeting, pair = found
+    name = partner_name(pair, user)
+    day = times.describe_day(times.local(meeting.starts_at, services.get_time_zone(user.id)).date())
+    return Mail(
+        subject=f"Your check-in after your session with {name}",
+        intro=(
+            f"You and {name} met on {day}, and your check-in for that session is not written yet.",
+            "Ten minutes on what you learned, what you would change and what happened to last "
+            "time's actions is what turns a good conversation into a change that lasts.",
+        ),
+        action_label="Write my check-in",
+        action_url=external_url("sessions.checkin", pair_id=pair.id, meeting_id=meeting.id),
+        after=(
+            f"It stays private unless you choose to share it with {name}. Your program lead "
+            "sees only that it was written, never what it says.",
+        ),
+    )
+
+
+@checkin_due.due
+def find_checkins_due(now: datetime) -> Iterator[Due]:
+    """Yield a nudge to each partner with no check-in a day after a held session."""
+    from upward.meetings import reminders
+
+    for nudge in reminders.checkins_missing(now):
+        yield Due(nudge.key, nudge.user_id, dict(nudge.params))
+
+
+@kind("first_session", "reminders")
+def first_session(message: SentMessage, user: User | None) -> Mail | None:
+    """Nudge both partners of a new pair that has booked no first session (day 3, then 10)."""
+    from upward.meetings import reminders
+
+    pair = reminders.still_not_started(message.params, user)
+    if pair is None or user is None:
+        return None
+    name = partner_name(pair, user)
+    days = message.params.get("day")
+    url = external_url("sessions.index", pair_id=pair.id)
+    if days == reminders.FIRST_SESSION_NUDGES[0]:
+        return Mail(
+            subject=f"Book your first session with {name}",
+            intro=(
+                f"You and {name} were paired {days} days ago, and no first session is booked yet.",
+                f"Either of you can book it: pick a time in your own time zone and {name} sees "
+                "it in theirs. Pairs that meet in their first two weeks are the ones that keep "
+                "going.",
+            ),
+            action_label="Book the first session",
+            action_url=url,
+        )
+    return Mail(
+        subject=f"Still no first session with {name}: book it this week",
+        intro=(
+            f"It is {days} days since you and {name} were paired, and no first session is booked.",
+            "Busy diaries are the usual reason reverse-mentoring pairs never start. Thirty "
+            "minutes is enough for a first session: agree what you each want from the program, "
+            "and when you meet next.",
+        ),
+        action_label="Book the first session",
+        action_url=url,
+        after=(
+            "After two weeks without a first session your program lead sees the pair as needing "
+            "attention, and may get in touch to help.",
+        ),
+    )
+
+
+@first_session.due
+def find_pairs_not_started(now: datetime) -> Iterator[Due]:
+    """Yield the day-3 and day-10 nudges of active pairs with no session booked."""
+    from upward.meetings import reminders
+
+    for nudge in reminders.pairs_not_started(now):
+        yield Due(nudge.key, nudge.user_id, dict(nudge.params))
+
+
+@kind("lead_digest", "digest")
+def lead_digest(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell a program lead, once a week, which of their cohorts' pairs are at risk and why."""
+    from upward.meetings import reminders
+    from upward.models.types import utcnow
+
+    digest = reminders.digest_for(user, utcnow())
+    if digest is None:
+        return None
+    count, on_track = len(digest.at_risk), digest.active - len(digest.at_risk)
+    needs = "pair needs" if count == 1 else "pairs need"
+    lines = tuple(
+        f"{p.mentor} and {p.executive}{f' ({p.cohort})' if p.cohort else ''}: "
+        f"{' '.join(p.health.reasons)}"
+        for p in digest.at_risk
+    )
+    return Mail(
+        subject=f"This week: {count} {needs} attention",
+        intro=(
+            f"Of the {digest.active} active pairs in {', '.join(digest.cohorts)}, {count} "
+            f"{needs} attention and {on_track} {'is' if on_track == 1 else 'are'} on track.",
+            *lines,
+            "A short, friendly note to both partners usually does it: ask what got in the way, "
+            "not why they haven't met.",
+        ),
+        action_label="See your pairs",
+        action_url=lead_pairs_url(),
+        after=("Upward shows you sessions and counts, never what the pairs write.",),
+    )
+
+
+def lead_pairs_url() -> str:
+    """Return the lead's list of pairs: by its endpoint, else by its address, which stays."""
+    from flask import current_app
+    from werkzeug.routing import BuildError
+
+    try:
+        return external_url("program.list_pairs")
+    except BuildError:
+        return current_app.config["UPWARD_BASE_URL"].rstrip("/") + "/program/pairs"
+
+
+@lead_digest.due
+def find_digests(now: datetime) -> Iterator[Due]:
+    """Yield one digest a week to each lead of an open cohort, from Monday morning."""
+    from upward.meetings import reminders
+
+    for nudge in reminders.digests_due(now):
+        yield Due(nudge.key, nudge.user_id, dict(nudge.params))

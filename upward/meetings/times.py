@@ -6,7 +6,7 @@ UTC (refusing times a clock change skips) and of saying a time the way people re
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -68,3 +68,13 @@ def describe(instant: datetime, zone_id: str, *, with_zone: bool = True) -> str:
     when = local(instant, zone_id)
     text = f"{describe_day(when.date())}, {when:%H:%M}"
     return f"{text} ({zone(zone_id).key})" if with_zone else text
+
+
+def relative_day(instant: datetime, zone_id: str, now: datetime) -> str:
+    """Return when a coming instant falls, for a person: 'today', 'tomorrow' or 'on Thu 3 Dec'."""
+    day, today = local(instant, zone_id).date(), local(now, zone_id).date()
+    if day == today:
+        return "today"
+    if day == today + timedelta(days=1):
+        return "tomorrow"
+    return f"on {day:%a} {day.day} {day:%b}"
