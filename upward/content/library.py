@@ -231,12 +231,15 @@ def build_library(
     with_index: bool = True,
     scan_problems: Iterable[Problem] = (),
     built: dict[str, tuple[PageSource, tuple, Page]] | None = None,
+    previous_index: SearchIndex | None = None,
 ) -> tuple[Library | None, list[Problem]]:
     """Check parsed files together; return the library (None if there are errors) and problems.
 
     `scan_problems` are those found while listing the folders (links that leave them).
     `built` carries the pages of the previous build: a page whose source and link targets are
     unchanged is reused, so a reload resolves the links of the changed files only.
+    `previous_index`, the last library's search index, is copied and only its changed rows
+    re-read.
     """
     problems = list(scan_problems)
     problems += [p for source in pages.values() for p in source.problems]
@@ -246,7 +249,7 @@ def build_library(
     if has_errors(problems):
         return None, problems
     warnings = tuple(p for p in problems if not p.is_error)
-    return assemble(pages, manifests, urls, warnings, with_index, built), problems
+    return assemble(pages, manifests, urls, warnings, with_index, built, previous_index), problems
 
 
 def assemble(
@@ -256,6 +259,7 @@ def assemble(
     warnings: tuple[Problem, ...],
     with_index: bool = True,
     built: dict[str, tuple[PageSource, tuple, Page]] | None = None,
+    previous_index: SearchIndex | None = None,
 ) -> Library:
     """Build the immutable library from checked sources (reusing `built` pages where it can)."""
     by_id = get_pages_by_id(sources)
@@ -284,7 +288,8 @@ def assemble(
         media=MappingProxyType(_get_media(sources, manifests, pages, pathways)),
     )
     if with_index:
-        object.__setattr__(library, "index", SearchIndex(_search_rows(library)))
+        index = SearchIndex(_search_rows(library), previous_index)
+        object.__setattr__(library, "index", index)
     return library
 
 

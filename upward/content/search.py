@@ -126,10 +126,14 @@ class Query:
 class Vocabulary:
     """The words of an index, for typos, prefixes and suggestions; immutable once built."""
 
-    def __init__(self, document_words: Iterable[AbstractSet[str]]) -> None:
-        frequency: Counter[str] = Counter()
-        for words in document_words:
-            frequency.update(words)
+    def __init__(
+        self, document_words: Iterable[AbstractSet[str]], frequency: Counter[str] | None = None
+    ) -> None:
+        """Count the documents' words, or take the counts ready made (`frequency`)."""
+        if frequency is None:
+            frequency = Counter()
+            for words in document_words:
+                frequency.update(words)
         self.frequency: Mapping[str, int] = frequency
         """Folded word -> how many documents have it."""
         self.terms: dict[str, int] = {}
@@ -269,20 +273,78 @@ def get_document_words(row: SearchRow) -> frozenset[str]:
 
 
 class SearchIndex:
-    """An in-memory FTS5 index; one connection shared by threads behind a lock."""
+    """An in-memory FTS5 index; one connection shared by threads behind a lock.
 
-    def __init__(self, rows: Iterable[SearchRow]) -> None:
+    Built from a previous index (a reload), it copies that index and its word counts and
+    re-reads only the rows that changed, so one edited file costs one row, not the library.
+    """
+
+    def __init__(self, rows: Iterable[SearchRow], previous: SearchIndex | None = None) -> None:
         self.rows: list[SearchRow] = list(rows)
-        self.vocabulary = Vocabulary(get_document_words(row) for row in self.rows)
         self.audiences = frozenset().union(*(row.audience for row in self.rows)) - {"all"}
         """Every audience some page is for."""
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        if previous is not None and self._update_from(previous):
+            return
+        self.vocabulary = Vocabulary(get_document_words(row) for row in self.rows)
         with self._lock:
             self._db.execute(_SCHEMA)
             self._db.execute("BEGIN")
             self._insert(enumerate(self.rows, start=1))
             self._db.execute("COMMIT")
+
+    def _update_from(self, previous: SearchIndex) -> bool:
+        """Start from a copy of the previous index, re-reading changed rows; False if closed."""
+        old_rows = {row.page_id: (rowid, row) for rowid, row in enumerate(previous.rows, 1)}
+        kept: list[tuple[int, int]] = []  # (new rowid, old rowid) of unchanged rows
+        fresh: list[tuple[int, SearchRow]] = []
+        for rowid, row in enumerate(self.rows, start=1):
+            old = old_rows.pop(row.page_id, None)
+            if old is not None and old[1] == row:
+                kept.append((rowid, old[0]))
+            else:
+                fresh.append((rowid, row))
+        gone = [row for _, row in old_rows.values()]
+        frequency = Counter(previous.vocabulary.frequency)
+        replaced = {row.page_id for _, row in fresh}
+        for row in previous.rows:
+            if row.page_id in replaced:
+                frequency.subtract(get_document_words(row))
+        for row in gone:
+            frequency.subtract(get_document_words(row))
+        for _, row in fresh:
+            frequency.update(get_document_words(row))
+        self.vocabulary = Vocabulary((), +frequency)  # unary plus drops words now counted 0
+        with previous._lock:
+            try:
+                previous._db.backup(self._db)
+            except sqlite3.ProgrammingError:  # the previous index was closed
+                return False
+        with self._lock:
+            self._db.execute("BEGIN")
+            if all(new == old for new, old in kept):
+                # The same pages in the same places: replace the changed rows only.
+                for rowid, _ in fresh:
+                    self._db.execute("DELETE FROM pages WHERE rowid = ?", (rowid,))
+                self._db.execute("DELETE FROM pages WHERE rowid > ?", (len(self.rows),))
+            else:
+                # Pages came or went, so rows move: re-insert the stored terms under new rowids.
+                stored = {
+                    rowid: values
+                    for rowid, *values in self._db.execute(
+                        "SELECT rowid, title, headings, summary, body, weight FROM pages"
+                    )
+                }
+                self._db.execute("DELETE FROM pages")
+                self._db.executemany(
+                    "INSERT INTO pages (rowid, title, headings, summary, body, weight)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    ((new, *stored[old]) for new, old in kept),
+                )
+            self._insert(fresh)
+            self._db.execute("COMMIT")
+        return True
 
     def search(
         self,

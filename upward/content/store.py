@@ -101,6 +101,7 @@ class LibraryStore:
             content_name=self.content_dir.name,
             scan_problems=self._scan_problems,
             built=self._built,
+            previous_index=self._library.index if self._library is not None else None,
         )
         elapsed = time.perf_counter() - started
         return self._swap(library, problems, elapsed)
