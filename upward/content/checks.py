@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from .files import MEDIA_SUFFIXES, is_media_file
 from .pages import ManifestSource, PageSource
@@ -263,9 +265,8 @@ def check_answer_patterns(
     answer sits in the same position in every check, or is the longest in most of them.
     """
     for rel in sorted(pages):
-        for check in _checks(pages[rel]):
-            right, others = _lengths(check)
-            if others and right > LENGTH_RATIO * max(others):
+        for check in _facts(pages[rel]):
+            if check.has_others and check.right > LENGTH_RATIO * check.others:
                 yield Problem(
                     pages[rel].path,
                     check.line or 1,
@@ -276,11 +277,11 @@ def check_answer_patterns(
     for name in sorted(manifests):
         source = manifests[name]
         checks = [
-            c for step in source.steps if step for c in _checks(pages.get(get_step_path(step)))
+            c for step in source.steps if step for c in _facts(pages.get(get_step_path(step)))
         ]
         if len(checks) < PATTERN_MIN_CHECKS:
             continue
-        positions = {_right_index(c) for c in checks}
+        positions = {c.position for c in checks}
         if len(positions) == 1:
             yield Problem(
                 source.path,
@@ -289,7 +290,7 @@ def check_answer_patterns(
                 " checks of this pathway; vary its position",
                 "warning",
             )
-        longest = sum(_is_longest(c) for c in checks)
+        longest = sum(c.has_others and c.right > c.others for c in checks)
         if longest * 2 > len(checks):
             yield Problem(
                 source.path,
@@ -298,6 +299,50 @@ def check_answer_patterns(
                 " checks of this pathway; make the wrong answers as detailed as the right one",
                 "warning",
             )
+
+
+class CheckFacts(NamedTuple):
+    """What the answer-pattern checks need of one knowledge check."""
+
+    id: str
+    line: int | None
+    position: int
+    """Where the right answer is."""
+    right: int
+    """The visible length of the right answer."""
+    others: int
+    """The visible length of the longest other option (0 without any)."""
+    has_others: bool
+
+
+_FACTS: dict[int, tuple[weakref.ref[PageSource], tuple[CheckFacts, ...]]] = {}
+"""The facts of each parsed file, by identity: a reload works out those of changed files only."""
+
+
+def _facts(page: PageSource | None) -> tuple[CheckFacts, ...]:
+    """Return the facts of a step's knowledge checks with exactly one right answer."""
+    if page is None or page.kind != "step":
+        return ()
+    key = id(page)
+    found = _FACTS.get(key)
+    if found is not None and found[0]() is page:
+        return found[1]
+    facts = []
+    for check in _checks(page):
+        right = _right_index(check)
+        sizes = [len(_TAG_RE.sub("", o.text_html).strip()) for o in check.options]
+        others = sizes[:right] + sizes[right + 1 :]
+        facts.append(
+            CheckFacts(
+                check.id, check.line, right, sizes[right], max(others, default=0), bool(others)
+            )
+        )
+
+    def forget(_: object) -> None:
+        _FACTS.pop(key, None)
+
+    _FACTS[key] = (weakref.ref(page, forget), tuple(facts))
+    return _FACTS[key][1]
 
 
 def _checks(page: PageSource | None) -> list[Check]:
@@ -313,18 +358,6 @@ def _checks(page: PageSource | None) -> list[Check]:
 
 def _right_index(check: Check) -> int:
     return next(i for i, o in enumerate(check.options) if o.correct)
-
-
-def _lengths(check: Check) -> tuple[int, list[int]]:
-    """Return the visible length of the right answer and of each other option."""
-    sizes = [len(_TAG_RE.sub("", o.text_html).strip()) for o in check.options]
-    right = _right_index(check)
-    return sizes[right], sizes[:right] + sizes[right + 1 :]
-
-
-def _is_longest(check: Check) -> bool:
-    right, others = _lengths(check)
-    return bool(others) and right > max(others)
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
