@@ -89,3 +89,32 @@ def test_workers_starting_together_share_one_parse(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(len(s.parsed) for s in stores) == [0, 0, 0, 3]
+
+
+def found(store: LibraryStore, query: str) -> list[tuple[str, float, str]]:
+    return [(h.id, round(h.score, 9), h.snippet_html) for h in store.library.search(query)]
+
+
+def test_a_start_from_the_cache_takes_its_search_index_and_searches_the_same(
+    tmp_path: Path,
+) -> None:
+    content, pathways = make(tmp_path)
+    first = open_store(content, pathways, tmp_path / "cache")
+    touch(content / "b.md", STEP_B.replace("Text B", "Candid budgets"))
+    second = open_store(content, pathways, tmp_path / "cache")
+    assert second.parsed == ["b.md"]
+    fresh = LibraryStore(content, pathways, UrlScheme())
+    for query in ("budgets", "text", "candd", "step"):
+        assert found(second, query) == found(fresh, query), query
+    assert first.library.search("budgets") == []
+    assert second.cache is not None and second.cache.index is None  # not kept in memory
+
+
+def test_a_broken_index_snapshot_is_only_a_miss(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    open_store(content, pathways, tmp_path / "cache")
+    cache = ParseCache(tmp_path / "cache", get_key(content, UrlScheme()))
+    page_entries, manifest_entries = cache.read()
+    cache.write(page_entries, manifest_entries, ([], {}, b"not a database"))
+    store = open_store(content, pathways, tmp_path / "cache")
+    assert [hit.id for hit in store.library.search("text")] == ["b"]

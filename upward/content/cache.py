@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - not on Linux or macOS: no lock, each w
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pydantic", "PyYAML")
 
 Entries = dict[str, tuple[Stamp, Any]]
@@ -61,6 +61,8 @@ class ParseCache:
         name = key[:16]
         self.path = self.folder / f"library-{name}.pickle"
         self.lock_path = self.folder / f"library-{name}.lock"
+        self.index: Any = None
+        """The search index snapshot the last read() found (None without one)."""
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -87,11 +89,19 @@ class ParseCache:
             return {}, {}
         if not isinstance(data, dict) or data.get("key") != self.key:
             return {}, {}
+        self.index = data.get("index")
         return data["pages"], data["manifests"]
 
-    def write(self, pages: Mapping[str, tuple[Stamp, Any]], manifests: Entries) -> None:
-        """Replace the cache atomically; a failure is logged, never raised."""
-        data = {"key": self.key, "pages": dict(pages), "manifests": dict(manifests)}
+    def write(
+        self, pages: Mapping[str, tuple[Stamp, Any]], manifests: Entries, index: Any = None
+    ) -> None:
+        """Replace the cache atomically (with a search index snapshot); never raises."""
+        data = {
+            "key": self.key,
+            "pages": dict(pages),
+            "manifests": dict(manifests),
+            "index": index,
+        }
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".library-", suffix=".tmp")

@@ -294,6 +294,28 @@ class SearchIndex:
             self._insert(enumerate(self.rows, start=1))
             self._db.execute("COMMIT")
 
+    def snapshot(self) -> tuple[list[SearchRow], dict[str, int], bytes]:
+        """Return the rows, word counts and database, to rebuild this index in another process."""
+        with self._lock:
+            data = self._db.serialize()
+        return self.rows, dict(self.vocabulary.frequency), data
+
+    @classmethod
+    def restore(cls, snapshot: tuple[list[SearchRow], dict[str, int], bytes]) -> SearchIndex:
+        """Return the index a snapshot was taken of (a start-up uses it as the previous one)."""
+        rows, frequency, data = snapshot
+        index = cls.__new__(cls)
+        index.rows = list(rows)
+        index.audiences = frozenset().union(*(row.audience for row in index.rows)) - {"all"}
+        index._lock = threading.Lock()
+        index._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        index._db.deserialize(data)
+        (count,) = index._db.execute("SELECT count(*) FROM pages").fetchone()
+        if count != len(index.rows):
+            raise ValueError("the snapshot's rows and database disagree")
+        index.vocabulary = Vocabulary((), Counter(frequency))
+        return index
+
     def _update_from(self, previous: SearchIndex) -> bool:
         """Start from a copy of the previous index, re-reading changed rows; False if closed."""
         old_rows = {row.page_id: (rowid, row) for rowid, row in enumerate(previous.rows, 1)}
@@ -319,7 +341,7 @@ class SearchIndex:
         with previous._lock:
             try:
                 previous._db.backup(self._db)
-            except sqlite3.ProgrammingError:  # the previous index was closed
+            except sqlite3.Error:  # the previous index was closed
                 return False
         with self._lock:
             self._db.execute("BEGIN")

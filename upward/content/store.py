@@ -16,6 +16,7 @@ from .library import Library, build_library
 from .pages import ManifestSource, PageSource, parse_files
 from .problems import LibraryError, Problem
 from .render import UrlScheme
+from .search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +83,15 @@ class LibraryStore:
         removed = self._stamps.keys() - stamps.keys()
         if self._library is not None and not changed and not removed and same_links:
             return False
+        previous_index = self._library.index if self._library is not None else None
+        snapshot = None
         if cache is not None:
             pages, manifests = cache.read()
             changed -= self._take_cached(changed, stamps, pages, manifests)
+            snapshot, cache.index = cache.index, None  # held no longer than this load
+            previous_index = previous_index or self._restore_index(snapshot)
         self._update_sources(changed, removed)
         self._stamps = stamps
-        if cache is not None and self.parsed:
-            cache.write(
-                {rel: (stamps["content", rel], s) for rel, s in self._pages.items()},
-                {name: (stamps["pathways", name], s) for name, s in self._manifests.items()},
-            )
         files = frozenset(rel for folder, rel in stamps if folder == "content")
         library, problems = build_library(
             self._pages,
@@ -101,10 +101,28 @@ class LibraryStore:
             content_name=self.content_dir.name,
             scan_problems=self._scan_problems,
             built=self._built,
-            previous_index=self._library.index if self._library is not None else None,
+            previous_index=previous_index,
         )
+        if cache is not None and (self.parsed or snapshot is None):
+            index = library.index if library is not None else None
+            cache.write(
+                {rel: (stamps["content", rel], s) for rel, s in self._pages.items()},
+                {name: (stamps["pathways", name], s) for name, s in self._manifests.items()},
+                index.snapshot() if index is not None else None,
+            )
         elapsed = time.perf_counter() - started
         return self._swap(library, problems, elapsed)
+
+    @staticmethod
+    def _restore_index(snapshot: Any) -> SearchIndex | None:
+        """Return the search index a cache snapshot holds, or None (a broken one is a miss)."""
+        if snapshot is None:
+            return None
+        try:
+            return SearchIndex.restore(snapshot)
+        except Exception:
+            log.warning("the search index in the parse cache could not be read; building it")
+            return None
 
     def _take_cached(
         self,
