@@ -3,6 +3,7 @@ statements each sends, against a hello-world route in the same process. Less sen
 busy machine than a load test, since it times CPU work only (process time, median of rounds).
 
     .venv/bin/python benchmarks/inprocess.py [--requests 300] [--rounds 5] [--database URL]
+        [--no-fragment-cache]
 
 With --database (PostgreSQL), wall time is what tells: each round trip waits for the server.
 The database's tables are dropped and created again: give it a scratch database.
@@ -29,6 +30,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database", default="")
+    parser.add_argument(
+        "--no-fragment-cache", action="store_true", help="render every fragment every time"
+    )
     args = parser.parse_args()
 
     from flask import Flask
@@ -44,6 +48,7 @@ def main() -> None:
                 "SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{tmp}/bench.db",
                 "UPWARD_WATCH": False,
                 "UPWARD_PARSE_CACHE": False,
+                "UPWARD_FRAGMENT_CACHE": not args.no_fragment_cache,
                 "RATELIMIT_ENABLED": False,
                 "WTF_CSRF_ENABLED": False,
             }
