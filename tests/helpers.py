@@ -194,17 +194,31 @@ def cohort(app, lead_email: str | None, members: dict[str, str], name: str = "Sp
     return cohort_id
 
 
-def pair(app, mentor_email: str, executive_email: str) -> None:
+def pair(app, mentor_email: str, executive_email: str) -> int:
+    """Make an active pair of two registered people; return its id."""
     with app.app_context():
-        db.session.add(
-            Pair(
-                mentor_id=user_id(app, mentor_email),
-                executive_id=user_id(app, executive_email),
-                status="active",
-                started_at=utcnow(),
+        made = Pair(
+            mentor_id=user_id(app, mentor_email),
+            executive_id=user_id(app, executive_email),
+            status="active",
+            started_at=utcnow(),
+        )
+        db.session.add(made)
+        db.session.commit()
+        return made.id
+
+
+def share_with(app, email: str) -> dict[str, list[str]]:
+    """Return the form field that shares a template with every active partner of a person."""
+    person_id = user_id(app, email)
+    with app.app_context():
+        ids = db.session.scalars(
+            select(Pair.id).where(
+                Pair.status == "active",
+                (Pair.mentor_id == person_id) | (Pair.executive_id == person_id),
             )
         )
-        db.session.commit()
+        return {"share_with": [str(i) for i in ids]}
 
 
 def write_library(root: Path, pathways: int, steps: int) -> tuple[Path, Path]:

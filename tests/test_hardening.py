@@ -10,7 +10,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.helpers import PASSWORD, AuthActions, build_app, cohort, csrf_token
+from tests.helpers import PASSWORD, AuthActions, build_app, cohort, csrf_token, share_with
 from upward.extensions import db
 from upward.models import User
 
@@ -463,7 +463,12 @@ def test_a_shared_draft_is_not_readable_by_the_partner(app):
     mentor, executive = make_pair(app)
     response = mentor.post(
         "/templates/checkin",
-        {"title": "Secret draft", "f_learned": "private words", "shared": "y", "action": "draft"},
+        {
+            "title": "Secret draft",
+            "f_learned": "private words",
+            **share_with(app, "m@example.com"),
+            "action": "draft",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -478,7 +483,7 @@ def test_a_shared_draft_is_not_readable_by_the_partner(app):
             "title": "Now shared",
             "f_session_date": "2026-11-30",
             "f_learned": "words",
-            "shared": "y",
+            **share_with(app, "m@example.com"),
             "action": "save",
         },
         page=f"/entries/{entry_id}/edit",

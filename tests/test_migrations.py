@@ -99,3 +99,68 @@ def test_invitation_details_keep_existing_invitations(tmp_path):
             assert conn.execute(text("SELECT email FROM invitations")).scalar() == "a@example.com"
         flask_migrate.downgrade(revision="base")
     gen.close()
+
+
+def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
+    gen = build_app(tmp_path)
+    app = next(gen)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(revision="bc68e36d89a6")
+        with db.engine.begin() as conn:
+            for uid, role in ((1, "mentor"), (2, "executive"), (3, "executive"), (4, "mentor")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                        "is_admin, is_lead, session_version, created_at) VALUES (:id, :email, "
+                        "'N', 'x', :role, false, false, false, 1, '2026-01-05 10:00:00')"
+                    ),
+                    {"id": uid, "email": f"u{uid}@example.com", "role": role},
+                )
+            for pid, mentor, executive, status in ((1, 1, 2, "active"), (2, 1, 3, "ended")):
+                conn.execute(
+                    text(
+                        "INSERT INTO pairs (id, mentor_id, executive_id, created_at, status, "
+                        "cadence_days, reasons) VALUES (:id, :m, :e, '2026-02-01', :s, 14, '[]')"
+                    ),
+                    {"id": pid, "m": mentor, "e": executive, "s": status},
+                )
+            entries = (
+                (1, 1, True, False),  # shared, saved: becomes a share in the active pair only
+                (2, 1, True, True),  # shared but a draft: nobody could read it, nobody will
+                (3, 1, False, False),  # private
+                (4, 3, True, False),  # shared by someone whose only pair has ended
+                (5, 4, True, False),  # shared by someone with no pair at all
+            )
+            for eid, uid, shared, draft in entries:
+                conn.execute(
+                    text(
+                        "INSERT INTO template_entries (id, user_id, template_id, title, "
+                        '"values", is_draft, shared, created_at, updated_at) VALUES (:id, :u, '
+                        "'checkin', 'T', '{}', :d, :s, '2026-03-01 10:00:00', "
+                        "'2026-03-02 10:00:00')"
+                    ),
+                    {"id": eid, "u": uid, "s": shared, "d": draft},
+                )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            shares = conn.execute(text("SELECT pair_id, entry_id, read_at FROM pair_shares"))
+            assert [tuple(row) for row in shares] == [(1, 1, None)]
+            assert conn.execute(text("SELECT count(*) FROM template_entries")).scalar() == 5
+        columns = {c["name"] for c in inspect(db.engine).get_columns("template_entries")}
+        assert "shared" not in columns
+        flask_migrate.downgrade(revision="bc68e36d89a6")
+        with db.engine.begin() as conn:
+            rows = conn.execute(text("SELECT id, shared FROM template_entries ORDER BY id"))
+            assert [(i, bool(s)) for i, s in rows] == [
+                (1, True),
+                (2, False),
+                (3, False),
+                (4, False),
+                (5, False),
+            ]
+            assert conn.execute(text("SELECT count(*) FROM pair_shares")).scalar() == 1
+        flask_migrate.downgrade(revision="base")
+    gen.close()

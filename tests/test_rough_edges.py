@@ -10,7 +10,7 @@ import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from tests.helpers import ROOT, SITE, AuthActions, build_app, cohort, csrf_token
+from tests.helpers import ROOT, SITE, AuthActions, build_app, cohort, csrf_token, pair, share_with
 from upward.content.render import MD
 from upward.extensions import db
 from upward.forms import Form
@@ -149,32 +149,32 @@ def test_every_form_speaks_in_the_sites_voice(app):
     assert not stray, f"subclass upward.forms.Form, not FlaskForm: {stray}"
 
 
-def test_sharing_is_only_called_shared_when_there_is_a_partner(app, client, user):
-    user.post("/templates/checkin", {**CHECKIN, "shared": "y"}, page="/templates/checkin")
+def test_without_a_partner_there_is_nothing_to_share_with(app, client, user):
+    # A box ticked before a pairing used to reach whoever came later: now there is no box.
+    page = client.get("/templates/checkin").get_data(as_text=True)
+    assert 'name="share_with"' not in page
+    assert "Private: only you can see this copy." in page
+    forged = user.post(
+        "/templates/checkin", {**CHECKIN, "share_with": "1"}, page="/templates/checkin"
+    )
+    assert forged.status_code == 400 and "no longer paired with you" in forged.get_data(
+        as_text=True
+    )
+    assert "Short videos beat long posts." in forged.get_data(as_text=True)  # kept as typed
+    user.post("/templates/checkin", CHECKIN, page="/templates/checkin")
     [entry] = entries(app)
-    html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
-    assert "Shared with your mentoring partner" not in html
-    assert "it will be shared once you have a mentoring partner" in html
-    assert "You have no mentoring partner yet" in client.get("/templates/checkin").get_data(
+    assert "Private: only you can see it" in client.get(f"/entries/{entry.id}").get_data(
         as_text=True
     )
     assert " · shared" not in client.get("/dashboard").get_data(as_text=True)
 
     person(app, "exec@example.com", "Eve Exec", "executive")
-    with app.app_context():
-        db.session.add(
-            Pair(
-                mentor_id=user_id(app, "mentor@example.com"),
-                executive_id=user_id(app, "exec@example.com"),
-                status="active",
-            )
-        )
-        db.session.commit()
+    pair_id = pair(app, "mentor@example.com", "exec@example.com")
+    # Pairing later shares nothing written before: the person chooses, copy by copy.
     html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
-    assert "Shared with your mentoring partner" in html
-    assert "You have no mentoring partner yet" not in client.get("/templates/checkin").get_data(
-        as_text=True
-    )
+    assert "Private: only you can see it" in html
+    page = client.get("/templates/checkin").get_data(as_text=True)
+    assert f'value="{pair_id}"' in page and "Share with Eve Exec, my mentoring partner" in page
 
 
 def note_count(app) -> int:
@@ -460,9 +460,10 @@ def test_a_draft_marked_to_share_is_called_private(app, client, user):
         mentor, executive = user_id(app, "mentor@example.com"), user_id(app, "exec@example.com")
         db.session.add(Pair(mentor_id=mentor, executive_id=executive, status="active"))
         db.session.commit()
-    draft = {"f_learned": "Half a thought.", "shared": "y", "action": "draft"}
+    draft = {"f_learned": "Half a thought.", **share_with(app, "mentor@example.com")}
+    draft["action"] = "draft"
     user.post("/templates/checkin", draft, page="/templates/")
     [entry] = entries(app)
     html = client.get(f"/entries/{entry.id}").get_data(as_text=True)
-    assert "Private while it is a draft: it will be shared when you save it" in html
-    assert "Shared with your mentoring partner" not in html
+    assert "Private while it is a draft: it will be shared with Eve Exec when you save it" in html
+    assert "Shared with Eve Exec" not in html

@@ -23,6 +23,7 @@ SAMPLE_ARGS = {
     "resource_id": "fearless-book",
     "pair_id": 1,
     "meeting_id": 1,
+    "action_id": 1,
     "path": "x.png",
     "token": "x",
     "user_id": 1,

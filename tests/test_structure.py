@@ -105,6 +105,7 @@ FEATURES = {
     "reports",
     "meetings",
     "admin",
+    "pairspace",
 }
 
 

@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from upward.learn.routes import bp as learn
     from upward.mail.routes import bp as mail
     from upward.meetings.routes import bp as meetings
+    from upward.pairspace.routes import bp as pairspace
     from upward.program.cohorts_routes import bp as cohorts
     from upward.program.invitations_routes import bp as invitations
     from upward.program.profiles_routes import bp as profiles
@@ -103,3 +104,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts)
     app.register_blueprint(invitations)
     app.register_blueprint(profiles)
+    app.register_blueprint(pairspace)

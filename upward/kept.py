@@ -94,6 +94,13 @@ def init_app(app: Flask) -> None:
             ),
         ),
     )
+    keeps(
+        "pairspace.edit_agreement",
+        Keeper(
+            place=lambda a: f"agreement:{a['pair_id']}",
+            back=lambda a: url_for("pairspace.edit_agreement", pair_id=a["pair_id"]),
+        ),
+    )
     login_manager.unauthorized_handler(ask_to_log_in)
 
 

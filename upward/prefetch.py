@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql.elements import BindParameter
 
+from upward import sharing
 from upward.extensions import db
 from upward.models import CheckAnswer, Completion, Pair, ReflectionNote, TemplateEntry, User
 from upward.models.types import UTCDateTime
@@ -81,6 +82,12 @@ class EntryRow(NamedTuple):
     is_draft: bool
     shared: bool
     updated_at: datetime
+
+
+class PairRow(NamedTuple):
+    pair_id: int
+    partner_id: int
+    partner_name: str
 
 
 class PartialCompletions(dict[str, CompletionRow]):
@@ -146,6 +153,7 @@ class Prefetched:
     all_notes: list[StepNoteRow] = field(default_factory=list)
     entries: list[EntryRow] = field(default_factory=list)
     partner_ids: set[int] = field(default_factory=set)
+    pairs: list[PairRow] = field(default_factory=list)
 
 
 def get_plan() -> Plan | None:
@@ -216,6 +224,7 @@ def add_row(found: Prefetched, row: Any) -> None:
         found.entries.append(EntryRow(row.x_n, row.x_c, row.x_f, row.x_g, row.x_ts))
     elif kind == "partner":
         found.partner_ids.add(row.x_n)
+        found.pairs.append(PairRow(int(row.x_a), row.x_n, row.x_c))
 
 
 USER_ATTRIBUTES = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
@@ -301,18 +310,19 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
                 c=TemplateEntry.title,
                 n=TemplateEntry.id,
                 f=TemplateEntry.is_draft,
-                g=TemplateEntry.shared,
+                g=sharing.shared_anywhere(),
                 ts=TemplateEntry.updated_at,
             ).where(TemplateEntry.user_id == user_id)
         )
-        # The dashboard's entries and partners go together: one plan shape fewer.
-        nothing = cast(null(), String)
+        # The dashboard's entries and pairs go together: one plan shape fewer. Each active
+        # pair comes with the partner's name, for the dashboard's card.
         active = Pair.status == "active"
+        partner = sharing.partner_column(user_id)
         parts.append(
-            part("partner", nothing, n=Pair.executive_id).where(Pair.mentor_id == user_id, active)
-        )
-        parts.append(
-            part("partner", nothing, n=Pair.mentor_id).where(Pair.executive_id == user_id, active)
+            part("partner", cast(Pair.id, String), c=User.name, n=User.id)
+            .select_from(Pair)
+            .join(User, User.id == partner)
+            .where(sharing.in_pair(user_id), active)
         )
     rows = union_all(*parts).subquery("x")
     columns = [column for _, column in USER_ATTRIBUTES]

@@ -6,12 +6,22 @@ import re
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import func, select
 
-from tests.helpers import CHECKIN, ROOT, AuthActions, entries, fill_in, user_id, without_site_script
+from tests.helpers import (
+    CHECKIN,
+    ROOT,
+    AuthActions,
+    entries,
+    fill_in,
+    share_with,
+    user_id,
+    without_site_script,
+)
 from upward.content import FormField
 from upward.discussions.services import RATING_LABELS, format_value, get_rating_labels
 from upward.extensions import db
-from upward.models import Pair
+from upward.models import Pair, PairShare
 from upward.pairs import get_partner_ids
 
 
@@ -82,7 +92,7 @@ def test_save_creates_a_dated_copy(client, user):
         "rating": 4,
     }
     assert entry.session_date == "2026-11-21"
-    assert entry.is_draft is False and entry.shared is False
+    assert entry.is_draft is False
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Short videos beat long posts." in html
     assert "21 Nov 2026" in html and "4 (out of 5)" in html
@@ -214,7 +224,7 @@ def test_entry_page_prints_without_the_buttons(client, user):
 
 
 def entry_of(people, app, shared: bool) -> int:
-    data = {"shared": "y"} if shared else {}
+    data = share_with(app, "owner@example.com") if shared else {}
     assert fill_in(people["owner"], data).status_code == 302
     return entries(app)[-1].id
 
@@ -291,7 +301,8 @@ def test_unsharing_hides_it_again(app, people):
     entry_id = entry_of(people, app, shared=True)
     url = f"/entries/{entry_id}/edit"
     people["owner"].post(url, CHECKIN, page=url)  # the box unticked
-    assert entries(app)[0].shared is False
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PairShare)) == 0
     assert people["partner"].client.get(f"/entries/{entry_id}").status_code == 404
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from tests.helpers import PASSWORD, AuthActions, build_app, free_port
+from tests.helpers import PASSWORD, AuthActions, build_app, free_port, share_with
 from upward.extensions import db
 from upward.mail import outbox as mail_outbox
 from upward.models import MailOptOut, SentMessage, User
@@ -206,7 +206,8 @@ def make_pair(app) -> tuple[AuthActions, AuthActions]:
 
 
 def share(mentor: AuthActions, title: str = "Our first session", **extra) -> None:
-    data = {"title": title, "shared": "y", "f_title_topic": "Social media", **extra}
+    sharing = share_with(mentor.client.application, "mentor@example.com")
+    data = {"title": title, **sharing, "f_title_topic": "Social media", **extra}
     response = mentor.post("/templates/agenda", data, page="/templates/agenda")
     assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -214,7 +215,7 @@ def share(mentor: AuthActions, title: str = "Our first session", **extra) -> Non
 def test_shared_template_is_announced_once_even_when_the_command_runs_twice(mail_app, outbox):
     mentor, executive = make_pair(mail_app)
     share(mentor)
-    share(mentor, "Not shared", shared="")
+    share(mentor, "Not shared", share_with=[])
     del_draft = {"action": "draft"}
     share(mentor, "A draft", **del_draft)
     first = run_command(mail_app)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.helpers import AuthActions, fill_in, pair, person
+from tests.helpers import AuthActions, fill_in, pair, person, share_with
 
 STEP_PAGE = "/pathways/mentoring/steps/why-upward"
 
@@ -61,7 +61,7 @@ def test_your_filled_in_templates_are_found(client, user):
 
 
 def test_shared_entries_are_found_by_the_partner_only(app, people):
-    shared = {"shared": "y", "f_learned": "Zanzibar quarterly numbers"}
+    shared = {**share_with(app, "owner@example.com"), "f_learned": "Zanzibar quarterly numbers"}
     assert fill_in(people["owner"], shared).status_code == 302
     assert fill_in(people["owner"], {"f_learned": "Zanzibar private musing"}).status_code == 302
     html = search(people["partner"].client, q="zanzibar")
@@ -73,7 +73,8 @@ def test_shared_entries_are_found_by_the_partner_only(app, people):
 
 
 def test_a_former_partner_no_longer_finds_shared_entries(app, people):
-    assert fill_in(people["owner"], {"shared": "y", "f_learned": "Quokka"}).status_code == 302
+    data = {**share_with(app, "owner@example.com"), "f_learned": "Quokka"}
+    assert fill_in(people["owner"], data).status_code == 302
     assert len(entry_links(search(people["partner"].client, q="quokka"))) == 1
     with app.app_context():
         from upward.extensions import db

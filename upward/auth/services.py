@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from upward import sharing
 from upward.auth import tokens
 from upward.extensions import db
 from upward.mail import outbox
@@ -17,6 +18,7 @@ from upward.models import (
     Completion,
     MailOptOut,
     Pair,
+    PairShare,
     Rating,
     ReflectionNote,
     SentMessage,
@@ -130,6 +132,24 @@ def export_user_data(user: User) -> dict[str, Any]:
             .where(or_(Pair.mentor_id == user.id, Pair.executive_id == user.id), User.id != user.id)
         )
     ]
+    data["pair_shares"] = [
+        {
+            "entry_id": share.entry_id,
+            "entry_title": title,
+            "shared_with": partner.name,
+            "shared_at": share.shared_at.isoformat(),
+            "read_at": share.read_at.isoformat() if share.read_at else None,
+            "pair_active": pair.status == "active",
+        }
+        for share, title, pair, partner in db.session.execute(
+            select(PairShare, TemplateEntry.title, Pair, User)
+            .join(TemplateEntry, TemplateEntry.id == PairShare.entry_id)
+            .join(Pair, Pair.id == PairShare.pair_id)
+            .join(User, User.id == sharing.partner_column(user.id))
+            .where(TemplateEntry.user_id == user.id)
+            .order_by(PairShare.shared_at)
+        )
+    ]
     return data
 
 
@@ -146,6 +166,14 @@ def row_to_dict(row: Any) -> dict[str, Any]:
 
 def delete_account(user: User) -> None:
     """Delete a person and everything they own."""
+    # Shares first: they name the person's entries and the pairs they are in.
+    own_entries = select(TemplateEntry.id).where(TemplateEntry.user_id == user.id)
+    pairs = select(Pair.id).where(or_(Pair.mentor_id == user.id, Pair.executive_id == user.id))
+    db.session.execute(
+        delete(PairShare).where(
+            or_(PairShare.entry_id.in_(own_entries), PairShare.pair_id.in_(pairs))
+        )
+    )
     for model in OWNED:
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(

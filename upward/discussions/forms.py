@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wtforms import (
-    BooleanField,
     DateField,
     Field,
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from upward.content import FormField, Page
 from upward.discussions.services import MAX_TITLE_LENGTH, get_rating_labels
 from upward.forms import Form
+from upward.sharing import PairChoice
 
 PREFIX = "f_"
 """Template field names are prefixed so none can clash with the form's own attributes."""
@@ -39,21 +42,31 @@ class DayField(DateField):
             raise ValueError("Enter a date as YYYY-MM-DD, such as 2026-11-21.") from None
 
 
+class PartnerChoices(SelectMultipleField):
+    """The person's active pairs as checkboxes: whom this copy is shared with."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        known = {value for value, *_ in self.iter_choices()}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(
+                "One of the partners you ticked is no longer paired with you, so this copy "
+                "can't be shared with them. Tick again from the list as it is now."
+            )
+
+
 class EntryForm(Form):
-    """The fixed part of every filled-in template: its title and whether it is shared."""
+    """The fixed part of every filled-in template: its title and whom it is shared with."""
 
     title = StringField(
         "Title of this copy",
         description="Dated for you; change it if you like.",
         validators=[Length(max=MAX_TITLE_LENGTH)],
     )
-    shared = BooleanField(
-        "Share with my mentoring partner",
-        description=(
-            "Your partner can read it (not change it) once you save it; drafts stay yours "
-            "alone. Nobody else can see it."
-        ),
-    )
+    share_with = PartnerChoices("Share with", coerce=int, choices=[])
+    """Filled with the person's active pairs by `build_entry_form`."""
     submission = HiddenField(default=lambda: uuid.uuid4().hex, render_kw={"data-form-key": ""})
     """Names this one submission, so a retried or double-clicked save keeps a single copy.
 
@@ -70,14 +83,34 @@ class EntryForm(Form):
         return {field.name.removeprefix(PREFIX): field.data for field in self.answer_fields()}
 
 
-def build_entry_form(template: Page, *, strict: bool = True, **kwargs: Any) -> EntryForm:
-    """Return a form for a template; strict forms insist on the required fields."""
+def build_entry_form(
+    template: Page,
+    *,
+    strict: bool = True,
+    pairs: Sequence[PairChoice] = (),
+    **kwargs: Any,
+) -> EntryForm:
+    """Return a form for a template; strict forms insist on the required fields.
+
+    `pairs` are the person's active pairs: the partners this copy can be shared with.
+    """
     attrs = {PREFIX + spec.name: make_field(spec, strict) for spec in template.fields}
     data = kwargs.pop("data", None)
     if data is not None:
-        data = {(k if k in ("title", "shared") else PREFIX + k): v for k, v in data.items()}
+        data = {(k if k in ("title", "share_with") else PREFIX + k): v for k, v in data.items()}
     form_class = type("TemplateEntryForm", (EntryForm,), attrs)
-    return form_class(data=data, **kwargs)
+    form = form_class(data=data, **kwargs)
+    form.share_with.choices = [
+        SelectChoice(choice.pair_id, share_label(choice, len(pairs))) for choice in pairs
+    ]
+    return form
+
+
+def share_label(choice: PairChoice, count: int) -> str:
+    """Return the label of one sharing checkbox, naming the partner."""
+    if count == 1:
+        return f"Share with {choice.partner_name}, my mentoring partner"
+    return choice.partner_name
 
 
 def normalize_newlines(value: str | None) -> str | None:

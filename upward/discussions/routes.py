@@ -6,14 +6,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from upward import kept
+from upward import kept, sharing
 from upward.content import Page
 from upward.discussions import services
 from upward.discussions.forms import EntryForm, build_entry_form
 from upward.forms import ButtonForm
 from upward.learn.steps import get_option_order, get_practice
 from upward.models import TemplateEntry
-from upward.pairs import can_manage_pairs, get_partner_ids, get_partners
+from upward.pairs import can_manage_pairs, get_partners
 from upward.publishing import get_library
 from upward.viewer import get_view
 
@@ -73,9 +73,10 @@ def template(template_id: str) -> ResponseReturnValue:
     page = get_template(template_id)
     typed = kept.take(f"template:{page.id}")
     if typed is not None:
-        form = build_entry_form(page, strict=False, formdata=typed)
+        form = build_entry_form(page, strict=False, formdata=typed, pairs=pair_choices())
     else:
-        form = build_entry_form(page, data={"title": services.default_title(page)})
+        data = {"title": services.default_title(page)}
+        form = build_entry_form(page, data=data, pairs=pair_choices())
     return render_template_page(page, form)
 
 
@@ -85,7 +86,7 @@ def create(template_id: str) -> ResponseReturnValue:
     """Keep a new filled-in copy of a template."""
     page = get_template(template_id)
     draft = is_draft_save()
-    form = build_entry_form(page, strict=not draft)
+    form = build_entry_form(page, strict=not draft, pairs=pair_choices())
     if not form.validate_on_submit() or refuse_empty(form):
         return render_template_page(page, form), 400
     entry, is_new = services.create_entry(
@@ -94,7 +95,7 @@ def create(template_id: str) -> ResponseReturnValue:
         form.answers(),
         title=form.title.data or "",
         draft=draft,
-        shared=form.shared.data,
+        share_with=form.share_with.data or (),
         submission=form.submission.data,
     )
     message = "Draft saved. Only you can see it." if draft else "Saved."
@@ -104,19 +105,16 @@ def create(template_id: str) -> ResponseReturnValue:
     return redirect(url_for("discussions.entry", entry_id=entry.id))
 
 
+def pair_choices() -> list[sharing.PairChoice]:
+    """Return the current person's active pairs: whom they can share a copy with."""
+    if not current_user.is_authenticated:
+        return []
+    return sharing.list_pair_choices(current_user.id)
+
+
 def has_partner() -> bool:
     """Tell whether the current person has a mentoring partner to share with."""
-    return current_user.is_authenticated and bool(get_partner_ids(current_user.id))
-
-
-def explain_sharing(form: EntryForm) -> EntryForm:
-    """Say what "share" will do for this person: nothing yet when nobody is paired with them."""
-    if not has_partner():
-        form.shared.description = (
-            "You have no mentoring partner yet. Tick this and your partner can read it "
-            "(not change it) once your program lead pairs you. Nobody else can see it."
-        )
-    return form
+    return bool(pair_choices())
 
 
 def refuse_empty(form: EntryForm) -> bool:
@@ -139,8 +137,9 @@ def render_template_page(page: Page, form: EntryForm) -> str:
     return render_template(
         "discussions/template.html",
         page=page,
-        form=explain_sharing(form),
+        form=form,
         copies=copies,
+        shared_ids=sharing.shared_entry_ids(current_user.id) if signed_in else set(),
         has_partner=has_partner(),
         practice=practice,
         orders={
@@ -156,14 +155,18 @@ def entry(entry_id: int) -> ResponseReturnValue:
     """Show a filled-in copy, ready to print; its author also gets edit and delete."""
     item = readable_entry(entry_id)
     page = find_template(item)
+    is_mine = item.user_id == current_user.id
+    if not is_mine:
+        sharing.mark_read(item.id, current_user.id)
     return render_template(
         "discussions/entry.html",
         entry=item,
         page=page,
         answers=services.get_answers(item, page),
         author=services.get_author(item),
-        is_mine=item.user_id == current_user.id,
-        has_partner=has_partner(),
+        is_mine=is_mine,
+        shares=sharing.list_shares(item) if is_mine else [],
+        revoke_form=ButtonForm(),
     )
 
 
@@ -180,7 +183,11 @@ def edit(entry_id: int) -> ResponseReturnValue:
     typed = kept.take(f"entry:{item.id}") if request.method == "GET" else None
     restored = {"formdata": typed} if typed is not None else {}
     form = build_entry_form(
-        page, strict=not draft, data=services.to_form_data(item, page), **restored
+        page,
+        strict=not draft,
+        data=services.to_form_data(item, page),
+        pairs=pair_choices(),
+        **restored,
     )
     if form.validate_on_submit() and not refuse_empty(form):
         services.save_entry(
@@ -189,14 +196,12 @@ def edit(entry_id: int) -> ResponseReturnValue:
             form.answers(),
             title=form.title.data or "",
             draft=draft,
-            shared=form.shared.data,
+            share_with=form.share_with.data or (),
         )
         flash("Draft saved." if draft else "Saved.", "success")
         return redirect(url_for("discussions.entry", entry_id=item.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "discussions/edit.html", entry=item, page=page, form=explain_sharing(form)
-    ), status
+    return render_template("discussions/edit.html", entry=item, page=page, form=form), status
 
 
 @bp.get("/entries/<int:entry_id>.md")
@@ -224,4 +229,5 @@ def delete(entry_id: int) -> ResponseReturnValue:
         services.delete_entry(item)
         flash(f"“{item.title}” is deleted.", "info")
         return redirect(url_for("discussions.template", template_id=template_id))
-    return render_template("discussions/delete.html", entry=item, form=form)
+    shares = [share for share in sharing.list_shares(item) if share.active]
+    return render_template("discussions/delete.html", entry=item, form=form, shares=shares)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,12 +11,11 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from upward import prefetch
+from upward import prefetch, sharing
 from upward.content import FormField, Page
 from upward.extensions import db
 from upward.models import TemplateEntry, User
 from upward.models.types import utcnow
-from upward.pairs import get_partner_ids
 
 RATING_LABELS = {
     1: "1 · Not useful",
@@ -47,7 +47,12 @@ class Answer:
 
 # Built once: the dashboard runs it on every visit.
 ENTRY_LIST = (
-    select(TemplateEntry.id, TemplateEntry.title, TemplateEntry.is_draft, TemplateEntry.shared)
+    select(
+        TemplateEntry.id,
+        TemplateEntry.title,
+        TemplateEntry.is_draft,
+        sharing.shared_anywhere().label("shared"),
+    )
     .add_columns(TemplateEntry.updated_at)
     .where(TemplateEntry.user_id == bindparam("user_id"))
     .order_by(TemplateEntry.updated_at.desc())
@@ -75,20 +80,7 @@ def list_copies(user_id: int, template_id: str) -> list[TemplateEntry]:
 
 def list_shared_with(user_id: int) -> list[tuple[TemplateEntry, User]]:
     """Return the entries a person's mentoring partners share with them, with their authors."""
-    partners = get_partner_ids(user_id)
-    if not partners:
-        return []
-    rows = db.session.execute(
-        select(TemplateEntry, User)
-        .join(User, TemplateEntry.user_id == User.id)
-        .where(
-            TemplateEntry.user_id.in_(partners),
-            TemplateEntry.shared.is_(True),
-            TemplateEntry.is_draft.is_(False),
-        )
-        .order_by(TemplateEntry.updated_at.desc())
-    )
-    return [(entry, author) for entry, author in rows]
+    return sharing.list_shared_with(user_id)
 
 
 def get_readable_entry(entry_id: int, user_id: int) -> TemplateEntry | None:
@@ -98,10 +90,8 @@ def get_readable_entry(entry_id: int, user_id: int) -> TemplateEntry | None:
         return None
     if entry.user_id == user_id:
         return entry
-    # A draft is its author's alone, whatever the share box says ("Only you can see it").
-    if entry.shared and not entry.is_draft and entry.user_id in get_partner_ids(user_id):
-        return entry
-    return None
+    # Shared in a pair that is still active, with this reader, and not a draft.
+    return entry if sharing.can_read(entry, user_id) else None
 
 
 def get_own_entry(entry_id: int, user_id: int) -> TemplateEntry | None:
@@ -128,7 +118,7 @@ def create_entry(
     *,
     title: str,
     draft: bool,
-    shared: bool,
+    share_with: Collection[int] = (),
     submission: str | None = None,
 ) -> tuple[TemplateEntry, bool]:
     """Keep a new filled-in copy of a template, once per submission; return it and if it is new.
@@ -137,7 +127,7 @@ def create_entry(
     Back then Save) carries the same submission id: it updates the copy already kept with what
     was sent last, instead of keeping a twin.
     """
-    options: dict[str, Any] = {"title": title, "draft": draft, "shared": shared}
+    options: dict[str, Any] = {"title": title, "draft": draft, "share_with": share_with}
     submission = submission if submission and SUBMISSION_RE.fullmatch(submission) else None
     kept = find_submission(user_id, submission) if submission else None
     if kept is not None and kept.template_id != template.id:
@@ -174,13 +164,16 @@ def save_entry(
     *,
     title: str,
     draft: bool,
-    shared: bool,
+    share_with: Collection[int] = (),
 ) -> TemplateEntry:
-    """Store what the person typed, keeping only the template's own fields."""
+    """Store what the person typed, keeping only the template's own fields.
+
+    `share_with` names the author's active pairs it is shared in (any others are unshared). A
+    draft keeps its shares but nobody reads it until it is saved for real.
+    """
     entry.values = {field.name: to_stored(values.get(field.name)) for field in template.fields}
     entry.title = (title.strip() or default_title(template))[:MAX_TITLE_LENGTH]
     entry.is_draft = draft
-    entry.shared = shared
     entry.session_date = next(
         (
             entry.values[f.name]
@@ -190,7 +183,8 @@ def save_entry(
         None,
     )
     entry.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
+    sharing.set_shares(entry, share_with)
     return entry
 
 
@@ -210,7 +204,10 @@ def to_stored(value: Any) -> Any:
 
 def to_form_data(entry: TemplateEntry, template: Page) -> dict[str, Any]:
     """Return an entry's values as a form expects them (dates as dates)."""
-    data: dict[str, Any] = {"title": entry.title, "shared": entry.shared}
+    data: dict[str, Any] = {
+        "title": entry.title,
+        "share_with": sorted(sharing.get_shared_pair_ids(entry)),
+    }
     for field in template.fields:
         value = entry.values.get(field.name)
         if field.kind == "date" and value:

@@ -13,7 +13,7 @@ from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
 from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
-from upward.pairs import get_partner_ids
+from upward.pairspace.services import list_my_pairs
 from upward.publishing import get_last_updated
 from upward.security import is_safe_redirect
 from upward.viewer import current_user_id, get_view
@@ -51,7 +51,7 @@ def dashboard() -> ResponseReturnValue:
         "learn/dashboard.html",
         mine=mine,
         others=others,
-        has_partner=bool(get_partner_ids(current_user.id)),
+        pairs=list_my_pairs(current_user.id),
         notes=steps.get_notes(current_user.id),
         entries=list_entries(current_user.id),
         library=view.library,

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
-
+from upward import sharing
 from upward.extensions import db
 from upward.mail.compose import Mail, external_url
-from upward.models import Cohort, Invitation, Membership, Pair, SentMessage, TemplateEntry, User
+from upward.models import Cohort, Invitation, Membership, SentMessage, TemplateEntry, User
 
 CATEGORIES = {
     "sharing": "When my mentoring partner shares a filled-in template with me",
@@ -147,13 +146,15 @@ SHARED_LOOKBACK = timedelta(days=7)
 @kind("template_shared", "sharing")
 def template_shared(message: SentMessage, user: User | None) -> Mail | None:
     """Tell a person their mentoring partner shared a filled-in template with them."""
-    from upward.pairs import get_partner_ids
-
     entry = db.session.get(TemplateEntry, message.params.get("entry_id"))
-    if entry is None or user is None or not entry.shared or entry.is_draft:
+    pair_id = message.params.get("pair_id")
+    if entry is None or user is None or not isinstance(pair_id, int):
+        return None
+    # Sent only while the share still reaches this person: not revoked, pair not ended.
+    if not sharing.is_readable_in(pair_id, entry.id, user.id):
         return None
     author = db.session.get(User, entry.user_id)
-    if author is None or author.id not in get_partner_ids(user.id):
+    if author is None:
         return None
     return Mail(
         subject=f"{author.name} shared “{entry.title}” with you",
@@ -169,21 +170,10 @@ def template_shared(message: SentMessage, user: User | None) -> Mail | None:
 
 @template_shared.due
 def find_shared_templates(now: datetime) -> Iterator[Due]:
-    """Yield one message per partner for each template shared in the last week."""
-    author = TemplateEntry.user_id
-    rows = db.session.execute(
-        select(TemplateEntry.id, TemplateEntry.user_id, Pair.mentor_id, Pair.executive_id)
-        .join(Pair, or_(Pair.mentor_id == author, Pair.executive_id == author))
-        .where(
-            Pair.status == "active",
-            TemplateEntry.shared.is_(True),
-            TemplateEntry.is_draft.is_(False),
-            TemplateEntry.updated_at >= now - SHARED_LOOKBACK,
-        )
-    )
-    for entry_id, author_id, mentor_id, executive_id in rows:
-        partner = executive_id if author_id == mentor_id else mentor_id
-        yield Due(f"entry {entry_id} to {partner}", partner, {"entry_id": entry_id})
+    """Yield one message per pair share made or saved in the last week."""
+    for pair_id, entry_id, partner in sharing.find_new_shares(now - SHARED_LOOKBACK):
+        params = {"entry_id": entry_id, "pair_id": pair_id}
+        yield Due(f"share {pair_id} entry {entry_id}", partner, params)
 
 
 # Invitations (people) --------------------------------------------------------------------------

@@ -26,8 +26,6 @@ class TemplateEntry(Model):
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Field name to the text the person typed (dates as ISO strings, ratings as numbers)."""
     is_draft: Mapped[bool] = mapped_column(default=True)
-    shared: Mapped[bool] = mapped_column(default=False)
-    """Readable by the author's mentoring partner when true; by nobody else, ever."""
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True, default=None
     )
