@@ -84,7 +84,11 @@ def list_pair_choices(user_id: int) -> list[PairChoice]:
 
 
 def list_shared_with(reader_id: int) -> list[tuple[TemplateEntry, User]]:
-    """Return what partners share with a person now, newest first, with their authors."""
+    """Return what partners share with a person now, newest first, with their authors.
+
+    Two people have one open pair at most, so an entry comes once (no DISTINCT: PostgreSQL
+    can't compare JSON columns).
+    """
     rows = db.session.execute(
         select(TemplateEntry, User)
         .join(PairShare, PairShare.entry_id == TemplateEntry.id)
@@ -92,7 +96,6 @@ def list_shared_with(reader_id: int) -> list[tuple[TemplateEntry, User]]:
         .join(User, User.id == TemplateEntry.user_id)
         .where(readable_share(reader_id))
         .order_by(TemplateEntry.updated_at.desc(), TemplateEntry.id.desc())
-        .distinct()
     )
     return [(entry, author) for entry, author in rows]
 
