@@ -19,6 +19,7 @@ from upward.models import (
     CohortLead,
     Meeting,
     Pair,
+    PairShare,
     Profile,
     TemplateEntry,
     User,
@@ -478,7 +479,8 @@ def test_a_check_in_is_the_bi_weekly_template_linked_to_the_session_once(app, pa
     with app.app_context():
         [entry] = db.session.scalars(select(TemplateEntry)).all()
         assert entry.template_id == "biweekly-checkin" and entry.meeting_id == meeting_id
-        assert entry.values["learned"] == "Changed my mind." and not entry.shared
+        assert entry.values["learned"] == "Changed my mind."
+        assert db.session.scalar(select(PairShare.entry_id)) is None
     # It is one of their filled-in templates, and the check-in link now opens it for editing.
     copies = pair["executive"].client.get("/templates/biweekly-checkin").get_data(as_text=True)
     assert f"/entries/{entry.id}" in copies
@@ -639,3 +641,17 @@ def test_the_panel_for_the_pair_page_shows_the_next_session_and_what_to_close(ap
     assert "Did this session happen?" in html and "We met" in html
     assert "Next session:" in html and 'href="https://meet.example.com/abc"' in html
     assert 'name="next" value="/pairs/' in html
+
+
+def test_a_shared_check_in_is_shared_in_this_pair_only(app, pair):
+    meeting_id = past_meeting(app, pair["pair"], status="held")
+    url = checkin_url(pair["pair"], meeting_id)
+    form = pair["executive"].client.get(url).get_data(as_text=True)
+    assert "Share with Mia Mentor, my mentoring partner" in form
+    token = csrf_token(pair["executive"].client, url)
+    data = {"csrf_token": token, **ANSWERS, "share_with": str(pair["pair"])}
+    assert pair["executive"].client.post(url, data=data).status_code == 302
+    with app.app_context():
+        entry_id, pair_id = db.session.execute(select(PairShare.entry_id, PairShare.pair_id)).one()
+    assert pair_id == pair["pair"]
+    assert pair["mentor"].client.get(f"/entries/{entry_id}").status_code == 200

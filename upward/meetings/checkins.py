@@ -87,14 +87,16 @@ def save_checkin(
     *,
     title: str,
     draft: bool,
-    shared: bool,
+    share_with: Collection[int] = (),
 ) -> tuple[TemplateEntry, bool]:
     """Keep a person's check-in for a session, once; return it and whether it is new.
 
     A second sending (a double click, a second tab) finds the first and updates it: one per
     person per session, enforced by a unique constraint.
     """
-    options: dict[str, Any] = {"title": title, "draft": draft, "shared": shared}
+    # A check-in of this pair is shared in this pair or not at all.
+    pairs = [pair_id for pair_id in share_with if pair_id == meeting.pair_id]
+    options: dict[str, Any] = {"title": title, "draft": draft, "share_with": pairs}
     existing = get_checkin(meeting.id, user.id)
     if existing is not None:
         return entries.save_entry(existing, template, values, **options), False

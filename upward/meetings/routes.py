@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from upward import kept
+from upward import kept, sharing
 from upward.discussions.forms import EntryForm, build_entry_form
 from upward.forms import ButtonForm
 from upward.mail.compose import external_url
@@ -295,7 +295,11 @@ def checkin(pair_id: int, meeting_id: int) -> ResponseReturnValue:
     typed = kept.take(f"checkin:{meeting.id}") if request.method == "GET" else None
     start = checkins.first_values(pair, meeting, current_user, partner)
     restored = {"formdata": typed} if typed is not None else {}
-    form = build_entry_form(page, strict=not draft and typed is None, data=start, **restored)
+    # The check-in of this pair's session can be shared in this pair only.
+    here = [c for c in sharing.list_pair_choices(current_user.id) if c.pair_id == pair.id]
+    form = build_entry_form(
+        page, strict=not draft and typed is None, data=start, pairs=here, **restored
+    )
     if request.method == "POST" and form.validate_on_submit() and has_answers(form):
         entry, is_new = checkins.save_checkin(
             meeting,
@@ -304,7 +308,7 @@ def checkin(pair_id: int, meeting_id: int) -> ResponseReturnValue:
             form.answers(),
             title=form.title.data or "",
             draft=draft,
-            shared=form.shared.data,
+            share_with=form.share_with.data or (),
         )
         message = "Check-in saved as a draft. Only you can see it." if draft else "Check-in saved."
         if not is_new:
