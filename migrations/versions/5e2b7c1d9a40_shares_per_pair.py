@@ -1,7 +1,7 @@
 """sharing per pair: each legacy shared entry becomes a share in its author's active pairs
 
 Revision ID: 5e2b7c1d9a40
-Revises: a7e41c02d9b5
+Revises: e4a7c1d2b9f0
 Create Date: 2026-12-01 14:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5e2b7c1d9a40"
-down_revision = "a7e41c02d9b5"
+down_revision = "e4a7c1d2b9f0"
 branch_labels = None
 depends_on = None
 
