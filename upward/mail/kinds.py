@@ -15,7 +15,7 @@ from typing import Any
 from upward import sharing
 from upward.extensions import db
 from upward.mail.compose import Mail, external_url
-from upward.models import Cohort, Invitation, Membership, SentMessage, TemplateEntry, User
+from upward.models import Cohort, Invitation, Membership, Pair, SentMessage, TemplateEntry, User
 
 CATEGORIES = {
     "sharing": "When my mentoring partner shares a filled-in template with me",
