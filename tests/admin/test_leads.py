@@ -177,3 +177,18 @@ def test_a_lead_invitation_is_mailed(mail_app, outbox):
     with mail_app.app_context():
         invitation = db.session.scalars(select(Invitation)).one()
         assert invitation.email == "priya@example.com"
+
+
+def test_standing_down_from_the_command_line_also_leaves_the_cohorts(app):
+    person(app, "lee@example.com", "Lee Lead", "program")
+    with app.app_context():
+        cohort = Cohort(name="Spring", starts_on=utcnow().date(), ends_on=utcnow().date())
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortLead(cohort_id=cohort.id, user_id=user_id(app, "lee@example.com")))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["users", "revoke-lead", "lee@example.com"]).exit_code == 0
+    assert runner.invoke(args=["users", "grant-lead", "lee@example.com"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(select(CohortLead)).all() == []  # appointed afresh: no cohorts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from upward.auth import services as accounts
 from upward.extensions import db
@@ -61,6 +61,5 @@ def stand_down(user: User) -> list[str]:
     Their own account, progress and any pairs they are in stay as they are.
     """
     left = [lead.cohorts for lead in list_leads() if lead.user.id == user.id]
-    db.session.execute(delete(CohortLead).where(CohortLead.user_id == user.id))
     accounts.set_lead(user, False)
     return left[0] if left else []

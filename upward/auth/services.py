@@ -15,6 +15,7 @@ from upward.models import (
     AccountToken,
     Bookmark,
     CheckAnswer,
+    CohortLead,
     Completion,
     MailOptOut,
     Pair,
@@ -285,10 +286,16 @@ def can_deactivate(actor: User, target: User) -> bool:
 
 
 def set_lead(user: User, is_lead: bool) -> None:
-    """Appoint or stand down a program lead; a lead reads the program lead's pathway first."""
+    """Appoint or stand down a program lead; a lead reads the program lead's pathway first.
+
+    Standing down also takes them off every cohort they led, so appointing them again later
+    (from the admin page or the command line) starts them with no cohorts.
+    """
     user.is_lead = is_lead
     if is_lead:
         user.role = "program"
+    else:
+        db.session.execute(delete(CohortLead).where(CohortLead.user_id == user.id))
     db.session.commit()
 
 
