@@ -452,3 +452,70 @@ def answer_check(
             )
         )
         db.session.commit()
+
+
+PRIVATE_MARKER = "PRIVATE-MARKER-the-CFO-froze-when-I-said-TikTok"
+"""Planted in a note, a check-in and an unshared template: no report may ever show it."""
+MENTORING_STEPS = ["why-upward", "sbi", "keep-going"]
+"""The fixture site's mentor pathway, in order."""
+
+
+def build_program(app) -> dict:
+    """Two cohorts with a lead each; cohort A has a pair on track and a pair at risk.
+
+    People (each in their own test client) by first name, and the cohorts' ids as 'a' and 'b'.
+    Private words (PRIVATE_MARKER) sit in a check-in, a reflection note and an unshared template.
+    """
+    from upward.models import ReflectionNote
+
+    people = {
+        "lead": person(app, "lead@example.com", "Lee Lead", "program"),
+        "other_lead": person(app, "olga@example.com", "Olga Other", "program"),
+        "mo": person(app, "mo@example.com", "Mo Mentor", "mentor"),
+        "eve": person(app, "eve@example.com", "Eve Exec", "executive"),
+        "max": person(app, "max@example.com", "Max Mentor", "mentor"),
+        "ed": person(app, "ed@example.com", "Ed Exec", "executive"),
+        "bo": person(app, "bo@example.com", "Bo Beta", "mentor"),
+        "bea": person(app, "bea@example.com", "Bea Beta", "executive"),
+    }
+    a = make_cohort(app, "Alpha cohort", leads=("lead@example.com",))
+    b = make_cohort(app, "Beta cohort", leads=("olga@example.com",))
+    enrol(app, a, "mo@example.com", "mentor", "Marketing")
+    enrol(app, a, "eve@example.com", "executive", "Finance")
+    enrol(app, a, "max@example.com", "mentor", "Marketing")
+    enrol(app, a, "ed@example.com", "executive", "Operations")
+    enrol(app, b, "bo@example.com", "mentor", "Sales")
+    enrol(app, b, "bea@example.com", "executive", "Sales")
+    on_track = cohort_pair(app, a, "mo@example.com", "eve@example.com", started_days_ago=30)
+    cohort_pair(app, a, "max@example.com", "ed@example.com", started_days_ago=40)
+    beta = cohort_pair(app, b, "bo@example.com", "bea@example.com", started_days_ago=30)
+    held = add_meeting(app, on_track, -20, "held", "mo@example.com")
+    add_meeting(app, on_track, -6, "held", "eve@example.com", moved=1)
+    add_meeting(app, on_track, -5, "cancelled", "eve@example.com")
+    add_meeting(app, on_track, 3, "planned")
+    add_meeting(app, beta, -10, "cancelled", "bo@example.com")
+    add_checkin(app, held, "eve@example.com", PRIVATE_MARKER)
+    complete_steps(app, "mo@example.com", MENTORING_STEPS, days_ago=10)
+    complete_steps(app, "max@example.com", ["why-upward"], days_ago=60)
+    answer_check(app, "mo@example.com", "why-upward", "power", first_correct=False)
+    answer_check(app, "max@example.com", "why-upward", "power", first_correct=None)
+    with app.app_context():
+        db.session.add(
+            ReflectionNote(
+                user_id=user_id(app, "mo@example.com"),
+                step_id="why-upward",
+                prompt_id="fear",
+                text=PRIVATE_MARKER,
+            )
+        )
+        db.session.add(
+            TemplateEntry(
+                user_id=user_id(app, "max@example.com"),
+                template_id="agenda",
+                title=PRIVATE_MARKER,
+                values={"x": PRIVATE_MARKER},
+                is_draft=False,
+            )
+        )
+        db.session.commit()
+    return {**people, "a": a, "b": b}

@@ -8,83 +8,30 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.helpers import (
-    add_checkin,
+    MENTORING_STEPS,
+    PRIVATE_MARKER,
     add_meeting,
-    answer_check,
+    build_program,
     cohort_pair,
     complete_steps,
     count_queries,
     enrol,
-    make_cohort,
     person,
-    user_id,
     without_site_script,
 )
 from upward.extensions import db
-from upward.models import ReflectionNote, TemplateEntry, User
+from upward.models import User
 from upward.publishing import get_library
 from upward.reports.dashboard import get_dashboard
 from upward.reports.scope import Scope
 from upward.viewer import published
 
-SECRET = "PRIVATE-MARKER-the-CFO-froze-when-I-said-TikTok"
-MENTORING = ["why-upward", "sbi", "keep-going"]
+MENTORING = MENTORING_STEPS
 
 
 @pytest.fixture
 def program(app):
-    """Two cohorts with a lead each; cohort A has an on-track pair and a pair at risk."""
-    people = {
-        "lead": person(app, "lead@example.com", "Lee Lead", "program"),
-        "other_lead": person(app, "olga@example.com", "Olga Other", "program"),
-        "mo": person(app, "mo@example.com", "Mo Mentor", "mentor"),
-        "eve": person(app, "eve@example.com", "Eve Exec", "executive"),
-        "max": person(app, "max@example.com", "Max Mentor", "mentor"),
-        "ed": person(app, "ed@example.com", "Ed Exec", "executive"),
-        "bo": person(app, "bo@example.com", "Bo Beta", "mentor"),
-        "bea": person(app, "bea@example.com", "Bea Beta", "executive"),
-    }
-    a = make_cohort(app, "Alpha cohort", leads=("lead@example.com",))
-    b = make_cohort(app, "Beta cohort", leads=("olga@example.com",))
-    enrol(app, a, "mo@example.com", "mentor", "Marketing")
-    enrol(app, a, "eve@example.com", "executive", "Finance")
-    enrol(app, a, "max@example.com", "mentor", "Marketing")
-    enrol(app, a, "ed@example.com", "executive", "Operations")
-    enrol(app, b, "bo@example.com", "mentor", "Sales")
-    enrol(app, b, "bea@example.com", "executive", "Sales")
-    on_track = cohort_pair(app, a, "mo@example.com", "eve@example.com", started_days_ago=30)
-    cohort_pair(app, a, "max@example.com", "ed@example.com", started_days_ago=40)
-    beta = cohort_pair(app, b, "bo@example.com", "bea@example.com", started_days_ago=30)
-    held = add_meeting(app, on_track, -20, "held", "mo@example.com")
-    add_meeting(app, on_track, -6, "held", "eve@example.com", moved=1)
-    add_meeting(app, on_track, -5, "cancelled", "eve@example.com")
-    add_meeting(app, on_track, 3, "planned")
-    add_meeting(app, beta, -10, "cancelled", "bo@example.com")
-    add_checkin(app, held, "eve@example.com", SECRET)
-    complete_steps(app, "mo@example.com", MENTORING, days_ago=10)
-    complete_steps(app, "max@example.com", ["why-upward"], days_ago=60)
-    answer_check(app, "mo@example.com", "why-upward", "power", first_correct=False)
-    answer_check(app, "max@example.com", "why-upward", "power", first_correct=None)
-    with app.app_context():
-        db.session.add(
-            ReflectionNote(
-                user_id=user_id(app, "mo@example.com"),
-                step_id="why-upward",
-                prompt_id="p",
-                text=SECRET,
-            )
-        )
-        db.session.add(
-            TemplateEntry(
-                user_id=user_id(app, "max@example.com"),
-                template_id="agenda",
-                title=SECRET,
-                values={"x": SECRET},
-                is_draft=False,
-            )
-        )
-        db.session.commit()
-    return {**people, "a": a, "b": b}
+    return build_program(app)
 
 
 def dashboard(app, cohort_id: int, **filters):
@@ -202,7 +149,7 @@ def test_no_private_words_ever_appear(app, program):
     lead = program["lead"]
     pages = ["/reports/", f"/reports/cohorts/{program['a']}", "/reports/?role=mentor"]
     for url in pages:
-        assert SECRET not in lead.client.get(url).get_data(as_text=True), url
+        assert PRIVATE_MARKER not in lead.client.get(url).get_data(as_text=True), url
 
 
 def test_the_old_report_address_leads_to_the_dashboard(app, program):

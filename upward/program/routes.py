@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -12,9 +12,6 @@ from upward.forms import ButtonForm
 from upward.models import User
 from upward.program import people
 from upward.program.forms import PairForm
-from upward.program.report import get_report, to_csv
-from upward.publishing import get_library
-from upward.viewer import published
 
 bp = Blueprint("program", __name__, url_prefix="/program")
 
@@ -90,10 +87,5 @@ def report() -> ResponseReturnValue:
 
 @bp.get("/report.csv")
 def report_csv() -> ResponseReturnValue:
-    """Download the pairs of the report as CSV."""
-    body = to_csv(get_report(published(get_library())))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="upward-pairs.csv"'},
-    )
+    """Send the old pairs download to the pairs export that replaced it."""
+    return redirect(url_for("reports.pairs_csv"), 301)

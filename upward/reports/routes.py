@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+import re
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from upward.models.types import utcnow
 from upward.program.access import is_lead
 from upward.publishing import get_library
-from upward.reports import charts
+from upward.reports import charts, exports, xapi
 from upward.reports.dashboard import funnel_pathways, get_dashboard
 from upward.reports.forms import FilterForm
 from upward.reports.scope import NotYours, Scope, list_cohorts, list_departments, make_scope
@@ -65,3 +69,73 @@ def dashboard_page(cohort_id: int | None) -> ResponseReturnValue:
         HEALTH=HEALTH,
         PARTICIPANT_ROLES=PARTICIPANT_ROLES,
     )
+
+
+# Downloads ----------------------------------------------------------------------------------
+
+
+def download(name: str, chunks: Iterator[str], mimetype: str, scope: Scope) -> Response:
+    """Stream a download, named after what it covers and the day it was made."""
+    covers = slug(scope.cohort.name) if scope.cohort else "all-cohorts"
+    stem, _, extension = name.partition(".")
+    filename = f"upward-{stem}-{covers}-{utcnow().date().isoformat()}.{extension}"
+    return Response(
+        stream_with_context(chunks),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def slug(text: str) -> str:
+    """Return a name fit for a file name: lower case letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "cohort"
+
+
+def export_scope() -> Scope:
+    """Return the scope of a download: ?cohort=<id> (or every led cohort) and the filters."""
+    return scope_from_request(request.args.get("cohort", type=int))
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+@bp.get("/people.csv")
+def people_csv() -> ResponseReturnValue:
+    """Download every person's progress as CSV."""
+    scope = export_scope()
+    rows = exports.people_rows(scope, published(get_library()))
+    return download("people.csv", exports.to_csv(exports.PEOPLE_HEADER, rows), CSV_TYPE, scope)
+
+
+@bp.get("/pairs.csv")
+def pairs_csv() -> ResponseReturnValue:
+    """Download every pair with its health, sessions and check-ins as CSV."""
+    scope = export_scope()
+    rows = exports.pairs_rows(scope)
+    return download("pairs.csv", exports.to_csv(exports.PAIRS_HEADER, rows), CSV_TYPE, scope)
+
+
+@bp.get("/sessions.csv")
+def sessions_csv() -> ResponseReturnValue:
+    """Download every session as CSV."""
+    scope = export_scope()
+    rows = exports.sessions_rows(scope)
+    return download("sessions.csv", exports.to_csv(exports.SESSIONS_HEADER, rows), CSV_TYPE, scope)
+
+
+@bp.get("/funnel.csv")
+def funnel_csv() -> ResponseReturnValue:
+    """Download the step-by-step funnel of every pathway as CSV."""
+    scope = export_scope()
+    rows = exports.funnel_rows(scope, published(get_library()))
+    return download("funnel.csv", exports.to_csv(exports.FUNNEL_HEADER, rows), CSV_TYPE, scope)
+
+
+@bp.get("/xapi.json")
+def xapi_json() -> ResponseReturnValue:
+    """Download the learning records as xAPI 1.0.3 statements."""
+    scope = export_scope()
+    chunks = xapi.to_json(xapi.statements(scope, published(get_library())))
+    response = download("xapi.json", chunks, "application/json", scope)
+    response.headers["X-Experience-API-Version"] = xapi.VERSION
+    return response

@@ -44,29 +44,37 @@ class Scope:
             return column.is_not(None)
         return column.in_(self.cohort_ids)
 
+    def membership_filter(self) -> ColumnElement[bool]:
+        """Return the condition that a membership is in scope (cohort, role, department)."""
+        # Aliases: a query that also selects users or profiles must not correlate with these.
+        live, profile = aliased(User), aliased(Profile)
+        condition = and_(
+            self.in_cohorts(Membership.cohort_id),
+            Membership.left_at.is_(None),
+            exists().where(live.id == Membership.user_id, live.deactivated_at.is_(None)),
+        )
+        if self.role:
+            condition = and_(condition, Membership.role == self.role)
+        if self.department:
+            condition = and_(
+                condition,
+                exists().where(
+                    profile.user_id == Membership.user_id, profile.department == self.department
+                ),
+            )
+        return condition
+
     def members(self) -> Select:
         """Return the people in scope, once each: (user_id, role, joined_at)."""
-        stmt = (
+        return (
             select(
                 Membership.user_id,
                 Membership.role,
                 db.func.min(Membership.joined_at).label("joined_at"),
             )
-            .join(User, User.id == Membership.user_id)
-            .where(
-                self.in_cohorts(Membership.cohort_id),
-                Membership.left_at.is_(None),
-                User.deactivated_at.is_(None),
-            )
+            .where(self.membership_filter())
             .group_by(Membership.user_id, Membership.role)
         )
-        if self.role:
-            stmt = stmt.where(Membership.role == self.role)
-        if self.department:
-            stmt = stmt.join(Profile, Profile.user_id == Membership.user_id).where(
-                Profile.department == self.department
-            )
-        return stmt
 
     def pair_filter(self) -> ColumnElement[bool]:
         """Return the condition that a pair is in scope (its cohort, role and department)."""
