@@ -86,7 +86,9 @@ def register_blueprints(app: Flask) -> None:
     from upward.program.invitations_routes import bp as invitations
     from upward.program.profiles_routes import bp as profiles
     from upward.program.routes import bp as program
+    from upward.reports.certificate_routes import bp as certificates
     from upward.reports.routes import bp as reports
+    from upward.reports.survey_routes import bp as surveys
     from upward.resources.routes import bp as resources
     from upward.search.routes import bp as search
 
@@ -105,3 +107,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations)
     app.register_blueprint(profiles)
     app.register_blueprint(pairspace)
+    app.register_blueprint(certificates)
+    app.register_blueprint(surveys)

@@ -101,6 +101,13 @@ def init_app(app: Flask) -> None:
             back=lambda a: url_for("pairspace.edit_agreement", pair_id=a["pair_id"]),
         ),
     )
+    keeps(
+        "surveys.answer",
+        Keeper(
+            place=lambda a: f"survey:{a['cohort_id']}:{a['point']}",
+            back=lambda a: url_for("surveys.answer", cohort_id=a["cohort_id"], point=a["point"]),
+        ),
+    )
     login_manager.unauthorized_handler(ask_to_log_in)
 
 

@@ -147,7 +147,13 @@ def test_a_lead_who_leads_no_cohort_sees_an_empty_dashboard(app, program):
 
 def test_no_private_words_ever_appear(app, program):
     lead = program["lead"]
-    pages = ["/reports/", f"/reports/cohorts/{program['a']}", "/reports/?role=mentor"]
+    pages = [
+        "/reports/",
+        f"/reports/cohorts/{program['a']}",
+        "/reports/?role=mentor",
+        "/reports/feedback",
+        f"/reports/cohorts/{program['a']}/feedback",
+    ]
     for url in pages:
         assert PRIVATE_MARKER not in lead.client.get(url).get_data(as_text=True), url
 

@@ -42,3 +42,49 @@ def test_first_try_answers_start_unknown_and_answers_survive_both_ways(tmp_path)
             assert conn.execute(text("SELECT count(*) FROM check_answers")).scalar() == 1
         flask_migrate.downgrade(revision="base")
     gen.close()
+
+
+def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp_path):
+    gen = build_app(tmp_path)
+    app = next(gen)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        flask_migrate.upgrade(revision="a7e41c02d9b5")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                    "is_admin, is_lead, session_version, created_at) VALUES (1, 'u@example.com', "
+                    "'N', 'x', 'mentor', false, false, false, 1, '2026-01-05 10:00:00')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cohorts (id, name, starts_on, ends_on, themes, mentor_capacity, "
+                    "avoid_same_department, cadence_days, created_at) VALUES (1, 'C', "
+                    "'2026-01-01', '2026-06-30', '[]', 1, true, 14, '2026-01-01')"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO certificates (code, user_id, pathway_id, pathway_title, "
+                    "holder_name, finished_at, issued_at) VALUES ('c', 1, 'p', 'P', 'N', "
+                    "'2026-02-01', '2026-02-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO survey_receipts (cohort_id, user_id, point) VALUES (1, 1, 'first')"
+                )
+            )
+        flask_migrate.downgrade(revision="a7e41c02d9b5")
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM cohorts")).scalar() == 1
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+    gen.close()

@@ -17,6 +17,7 @@ from upward.models.program import (
     PairShare,
     Profile,
 )
+from upward.models.reports import Certificate, SurveyAnswer, SurveyReceipt
 from upward.models.resources import Bookmark, Rating
 from upward.models.templates import TemplateEntry
 from upward.models.user import User
@@ -28,6 +29,7 @@ __all__ = [
     "ActionItem",
     "Agreement",
     "CalendarFeed",
+    "Certificate",
     "Cohort",
     "CohortLead",
     "Invitation",
@@ -45,6 +47,8 @@ __all__ = [
     "Rating",
     "ReflectionNote",
     "StepVersion",
+    "SurveyAnswer",
+    "SurveyReceipt",
     "TemplateEntry",
     "User",
 ]

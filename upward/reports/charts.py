@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from upward.reports.dashboard import Dashboard
+    from upward.reports.surveys import Group
 
 WIDTH = 640
 LABEL_WIDTH = 200
@@ -130,3 +131,8 @@ def dashboard_charts(report: Dashboard) -> dict[str, Chart]:
             "bar-held",
         )
     return found
+
+
+def usefulness_chart(group: Group) -> Chart:
+    """Return a bar per usefulness rating of one survey point."""
+    return horizontal([(f"{k} of 5", v, str(v)) for k, v in group.usefulness.items()], "bar-held")

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from upward.models.types import utcnow
 from upward.program.access import is_lead
 from upward.publishing import get_library
-from upward.reports import charts, exports, xapi
+from upward.reports import charts, exports, surveys, xapi
 from upward.reports.dashboard import funnel_pathways, get_dashboard
 from upward.reports.forms import FilterForm
 from upward.reports.scope import NotYours, Scope, list_cohorts, list_departments, make_scope
@@ -68,6 +68,33 @@ def dashboard_page(cohort_id: int | None) -> ResponseReturnValue:
         percent=charts.percent,
         HEALTH=HEALTH,
         PARTICIPANT_ROLES=PARTICIPANT_ROLES,
+    )
+
+
+@bp.get("/feedback")
+def feedback() -> ResponseReturnValue:
+    """Show the program surveys' answers across every cohort the viewer leads."""
+    return feedback_page(None)
+
+
+@bp.get("/cohorts/<int:cohort_id>/feedback")
+def cohort_feedback(cohort_id: int) -> ResponseReturnValue:
+    """Show one cohort's survey answers."""
+    return feedback_page(cohort_id)
+
+
+def feedback_page(cohort_id: int | None) -> ResponseReturnValue:
+    """Render the surveys' answers of a scope; groups under five carry only their size."""
+    scope = scope_from_request(cohort_id)
+    groups = surveys.get_feedback(scope)
+    return render_template(
+        "reports/feedback.html",
+        scope=scope,
+        groups=groups,
+        charts={g.point: charts.usefulness_chart(g) for g in groups if g.shown},
+        min_group=surveys.MIN_GROUP,
+        USEFULNESS=surveys.USEFULNESS,
+        GOOD_FIT=surveys.GOOD_FIT,
     )
 
 
