@@ -1,4 +1,4 @@
-"""reports: certificates of finished pathways, and anonymous program surveys (answers apart from receipts)
+"""reports: certificates of finished pathways, anonymous program surveys (answers apart from receipts)
 
 Revision ID: 73c7ca962c4e
 Revises: a7e41c02d9b5

@@ -12,7 +12,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    values,
+)
 from sqlalchemy.orm import aliased
 
 from upward import health
@@ -355,30 +366,52 @@ def audience_roles(pathway: Pathway) -> tuple[str, ...]:
 def get_pathway_rows(scope: Scope, view: LibraryView) -> list[PathwayRow]:
     """Return each pathway's progress per role, with the median days to finish it.
 
-    One statement per question whatever the number of pathways: each pathway's per-person
-    counts are a UNION ALL branch, tagged with the pathway's position.
+    One scan of the completions whatever the number of pathways: they join a small table of
+    (step, pathway), then one GROUP BY per person and pathway.
     """
     pathways = [(p, [s.id for s in view.steps(p)]) for p in view.pathways() if audience_roles(p)]
     pathways = [(p, steps) for p, steps in pathways if steps]
     if not pathways:
         return []
-    members = scope.members().subquery()
-    branches = [
+    members = scope.members().cte("members")
+    # Which pathway each step is in, as a table the completions join (a step may be in several).
+    steps = (
+        values(column("step_id", String), column("pathway", Integer), name="steps")
+        .data([(step_id, i) for i, (_, ids) in enumerate(pathways) for step_id in ids])
+        .cte("steps")
+    )
+    completions = (
+        select(steps.c.pathway, members.c.role, members.c.user_id, Completion.completed_at)
+        # Each person's completions come from the (user, step) index; the `|| ''` keeps SQLite
+        # from building a throwaway index of every completion by step on each request instead.
+        .join(members, members.c.user_id == Completion.user_id)
+        .join(steps, steps.c.step_id == Completion.step_id.concat(""))
+        .subquery()
+    )
+    totals = case(
+        {i: len(steps) for i, (_, steps) in enumerate(pathways)}, value=completions.c.pathway
+    )
+    for_role = or_(
+        *(
+            and_(completions.c.pathway.in_(indexes), completions.c.role == role)
+            for role in PARTICIPANT_ROLES
+            if (indexes := [i for i, (p, _) in enumerate(pathways) if role in audience_roles(p)])
+        )
+    )
+    per_person = (
         select(
-            literal(index, Integer).label("pathway"),
-            members.c.role,
-            members.c.user_id,
-            (func.count() >= len(steps)).label("finished"),
+            completions.c.pathway,
+            completions.c.role,
+            completions.c.user_id,
+            (func.count() >= totals).label("finished"),
             days_between(
-                func.min(Completion.completed_at), func.max(Completion.completed_at)
+                func.min(completions.c.completed_at), func.max(completions.c.completed_at)
             ).label("days"),
         )
-        .join(members, members.c.user_id == Completion.user_id)
-        .where(Completion.step_id.in_(steps), members.c.role.in_(audience_roles(pathway)))
-        .group_by(members.c.role, members.c.user_id)
-        for index, (pathway, steps) in enumerate(pathways)
-    ]
-    per_person = union_all(*branches).subquery()
+        .where(for_role)
+        .group_by(completions.c.pathway, completions.c.role, completions.c.user_id)
+        .subquery()
+    )
     finished = case((per_person.c.finished, 1), else_=0)
     counts = {
         (index, role): (started, int(done or 0))
