@@ -224,9 +224,18 @@ def statement(
     return found
 
 
+BATCH = 500
+"""Statements sent to the client at a time (one piece each would cost more than the JSON)."""
+encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def to_json(items: Iterator[dict[str, Any]]) -> Iterator[str]:
     """Yield a StatementResult document ({"statements": [...], "more": ""}) in pieces."""
     yield '{"statements": ['
+    batch: list[str] = []
     for n, item in enumerate(items):
-        yield ("," if n else "") + "\n" + json.dumps(item, ensure_ascii=False)
-    yield '\n], "more": ""}\n'
+        batch.append(("," if n else "") + "\n" + encode(item))
+        if len(batch) == BATCH:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch) + '\n], "more": ""}\n'
