@@ -30,6 +30,7 @@ SAMPLE_ARGS = {
     "action": "deactivate",
     "cohort_id": 1,
     "invitation_id": 1,
+    "point": "first",
 }
 CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: mail clients POST without a form; the signed token decides.
