@@ -195,7 +195,6 @@ def generate(db, people: int, lead_id: int) -> dict[str, int]:
                                 "title": "Check-in",
                                 "values": {"learned": "private words"},
                                 "is_draft": False,
-                                "shared": False,
                                 "meeting_id": meeting_id,
                                 "created_at": at,
                                 "updated_at": at,

@@ -1,7 +1,7 @@
 """reports: certificates of finished pathways, anonymous program surveys (answers apart from receipts)
 
 Revision ID: 73c7ca962c4e
-Revises: e4a7c1d2b9f0
+Revises: 5e2b7c1d9a40
 Create Date: 2026-12-01 14:40:23.288415
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '73c7ca962c4e'
-down_revision = 'e4a7c1d2b9f0'
+down_revision = '5e2b7c1d9a40'
 branch_labels = None
 depends_on = None
 

@@ -51,7 +51,7 @@ def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="e4a7c1d2b9f0")
+        flask_migrate.upgrade(revision="5e2b7c1d9a40")
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -81,7 +81,7 @@ def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp
                     "INSERT INTO survey_receipts (cohort_id, user_id, point) VALUES (1, 1, 'first')"
                 )
             )
-        flask_migrate.downgrade(revision="e4a7c1d2b9f0")
+        flask_migrate.downgrade(revision="5e2b7c1d9a40")
         with db.engine.begin() as conn:
             assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM cohorts")).scalar() == 1
