@@ -359,3 +359,30 @@ def test_mail_settings_defaults(tmp_path):
     assert config["UPWARD_BASE_URL"] == "http://127.0.0.1:5000"
     assert config["UPWARD_OUTBOX_DIR"] == str(tmp_path / "outbox")
     assert get_config(str(tmp_path), {})["UPWARD_SMTP_PORT"] == 587
+
+
+def test_a_message_that_breaks_while_rendering_does_not_stop_the_others(
+    mail_app, outbox, caplog, monkeypatch
+):
+    from upward.mail.kinds import KINDS
+
+    mentor, _ = make_pair(mail_app)
+    share(mentor)
+    with mail_app.app_context():
+        mail_outbox.queue_due(utcnow())
+        broken = mail_outbox.queue("password_reset", "broken", to="exec@example.com", params={})
+        assert broken is not None
+    real = KINDS["password_reset"].render
+
+    def explode(message, user):
+        raise RuntimeError("template went missing")
+
+    monkeypatch.setattr(KINDS["password_reset"], "render", explode)
+    result = run_command(mail_app)
+    assert result.exit_code == 0, result.output
+    assert len(outbox.to("exec@example.com")) == 1  # the share announcement still went
+    assert "could not be sent" in caplog.text
+    with mail_app.app_context():
+        statuses = {m.kind: (m.status, m.attempts) for m in messages(mail_app)}
+    assert statuses["password_reset"] == ("pending", 1)  # tried again next run, not forever
+    monkeypatch.setattr(KINDS["password_reset"], "render", real)

@@ -655,3 +655,23 @@ def test_a_shared_check_in_is_shared_in_this_pair_only(app, pair):
         entry_id, pair_id = db.session.execute(select(PairShare.entry_id, PairShare.pair_id)).one()
     assert pair_id == pair["pair"]
     assert pair["mentor"].client.get(f"/entries/{entry_id}").status_code == 200
+
+
+def test_the_sessions_panel_renders_for_partners_only_whoever_includes_it(app, pair):
+    from flask import render_template
+
+    book(pair["mentor"], pair["pair"])
+    with app.test_request_context():
+        found = db.session.get(Pair, pair["pair"])
+        people = {
+            email: db.session.get(User, user_id(app, email))
+            for email in ("mia@example.com", "sam@example.com")
+        }
+        shown = render_template(
+            "pairs/_sessions.html", pair=found, viewer=people["mia@example.com"]
+        )
+        hidden = render_template(
+            "pairs/_sessions.html", pair=found, viewer=people["sam@example.com"]
+        )
+    assert "Sessions" in shown
+    assert hidden.strip() == ""

@@ -95,14 +95,26 @@ def queue_due(now: datetime) -> int:
     for kind in KINDS.values():
         if kind.find_due is None:
             continue
-        for due in kind.find_due(now):
-            # Claimed even for someone who opted out (and then skipped), so switching a kind
-            # back on later does not send what happened while it was off.
-            user = db.session.get(User, due.user_id)
-            if user is None:
-                continue
-            if queue(kind.name, due.key, to=user.email, user_id=user.id, params=due.params):
-                new += 1
+        try:
+            new += queue_kind_due(kind, now)
+        except Exception:  # one broken finder must not keep every other reminder back
+            db.session.rollback()
+            log.exception("Reminders of kind %s not looked for this run", kind.name)
+    return new
+
+
+def queue_kind_due(kind: Kind, now: datetime) -> int:
+    """Claim the messages of one kind that are due now; return how many were new."""
+    assert kind.find_due is not None
+    new = 0
+    for due in kind.find_due(now):
+        # Claimed even for someone who opted out (and then skipped), so switching a kind
+        # back on later does not send what happened while it was off.
+        user = db.session.get(User, due.user_id)
+        if user is None:
+            continue
+        if queue(kind.name, due.key, to=user.email, user_id=user.id, params=due.params):
+            new += 1
     return new
 
 
@@ -117,7 +129,12 @@ def deliver_due(now: datetime, limit: int = 1000) -> Counter[str]:
     ).all()
     counts: Counter[str] = Counter()
     for message_id in ids:
-        status = deliver(message_id)
+        try:
+            status = deliver(message_id)
+        except Exception as error:  # one message that can't be rendered must not stop the run
+            db.session.rollback()
+            log.exception("Mail %s could not be sent", message_id)
+            status = put_back(message_id, f"{type(error).__name__}: {error}")
         if status:
             counts[status] += 1
     return counts
@@ -225,6 +242,14 @@ def finish(message: SentMessage, status: str, error: str | None = None) -> str:
     if status == "skipped":
         log.info("Mail %s (%s) not sent: %s", message.id, message.kind, error)
     return status
+
+
+def put_back(message_id: int, error: str) -> str | None:
+    """Return a message that broke while sending to the queue, to be tried a few more times."""
+    message = db.session.get(SentMessage, message_id)
+    if message is None:
+        return None
+    return retry_later(message, error)
 
 
 def retry_later(message: SentMessage, error: str) -> str:

@@ -23,7 +23,13 @@ bp = Blueprint("sessions", __name__)
 
 @bp.app_template_global()
 def sessions_panel(pair: Pair, viewer: object) -> object:
-    """Return a pair's sessions for the panel on the pair page (templates/pairs/_sessions.html)."""
+    """Return a pair's sessions for the panel on the pair page, or None to anyone not a partner.
+
+    The pair page shows only to partners; the panel checks again, whoever includes it.
+    """
+    viewer_id = getattr(viewer, "id", None)
+    if viewer_id is None or services.get_pair_for(pair.id, viewer_id) is None:
+        return None
     return build_panel(pair, viewer)  # type: ignore[arg-type]
 
 
