@@ -519,3 +519,111 @@ def build_program(app) -> dict:
         )
         db.session.commit()
     return {**people, "a": a, "b": b}
+
+# The mentoring program: cohorts, members and pairs built straight in the database ------------
+
+
+def cohort_with(app, name: str = "Spring cohort", leads: tuple[str, ...] = (), **values) -> int:
+    """Create a cohort led by the people with these emails (made leads if they aren't)."""
+    from datetime import date
+
+    from upward.models import Cohort, CohortLead
+
+    for email in leads:
+        appoint_lead(app, email)
+    with app.app_context():
+        row = Cohort(
+            name=name,
+            starts_on=values.pop("starts_on", date(2026, 12, 1)),
+            ends_on=values.pop("ends_on", date(2027, 6, 1)),
+            **values,
+        )
+        db.session.add(row)
+        db.session.flush()
+        for email in leads:
+            db.session.add(CohortLead(cohort_id=row.id, user_id=user_id(app, email)))
+        db.session.commit()
+        return row.id
+
+
+def member(
+    app,
+    cohort_id: int,
+    email: str,
+    role: str,
+    *,
+    themes: tuple[str, ...] = (),
+    skills: tuple[str, ...] = (),
+    capacity: int | None = None,
+    **profile,
+) -> int:
+    """Put a registered person in a cohort with a matching profile; return their user id."""
+    from upward.models import Membership, Profile
+
+    person_id = user_id(app, email)
+    with app.app_context():
+        db.session.add(
+            Membership(
+                cohort_id=cohort_id,
+                user_id=person_id,
+                role=role,
+                themes=list(themes),
+                skills=list(skills),
+                capacity=capacity,
+            )
+        )
+        if profile and db.session.get(Profile, person_id) is None:
+            db.session.add(Profile(user_id=person_id, **profile))
+        db.session.commit()
+    return person_id
+
+
+def pairs_in(app, cohort_id: int | None = None) -> list[Pair]:
+    """Return the pairs (of one cohort, or all), oldest first, detached for reading."""
+    with app.app_context():
+        query = select(Pair).order_by(Pair.id)
+        if cohort_id is not None:
+            query = query.where(Pair.cohort_id == cohort_id)
+        rows = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return rows
+
+
+def arrange_cohort(
+    database: Path,
+    name: str,
+    members: list[tuple[str, str, list[str]]],
+    leads: tuple[str, ...] = (),
+) -> int:
+    """Put a cohort straight into a live server's SQLite file; return its id.
+
+    `members` are (email, role, skills) of registered people. For browser tests, until cohorts
+    and memberships have pages of their own.
+    """
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    now = "2026-12-01 09:00:00.000000"
+    with closing(sqlite3.connect(database)) as conn, conn:
+        cursor = conn.execute(
+            "INSERT INTO cohorts (name, starts_on, ends_on, themes, mentor_capacity,"
+            " avoid_same_department, cadence_days, created_at)"
+            " VALUES (?, '2026-12-01', '2027-06-01', '[]', 1, 1, 14, ?)",
+            (name, now),
+        )
+        cohort_id = cursor.lastrowid
+        for email in leads:
+            conn.execute(
+                "INSERT INTO cohort_leads (cohort_id, user_id, created_at)"
+                " SELECT ?, id, ? FROM users WHERE email = ?",
+                (cohort_id, now, email),
+            )
+        for email, role, skills in members:
+            conn.execute(
+                "INSERT INTO memberships (cohort_id, user_id, role, themes, skills, goal,"
+                " joined_at) SELECT ?, id, ?, '[]', ?, '', ? FROM users WHERE email = ?",
+                (cohort_id, role, json.dumps(skills), now, email),
+            )
+    assert cohort_id is not None
+    return cohort_id

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 
-from upward.matching import Candidate, Rules, assign, suggest
+from upward.matching import Candidate, Rules, assign, explain, suggest
 from upward.vocabulary import SLOTS
 
 WINTER = date(2026, 12, 1)
@@ -234,3 +234,22 @@ def test_a_cohort_of_300_by_300_is_solved_whole():
     result = suggest(execs, mentors, on=WINTER)
     assert len(result.suggestions) == 300
     assert len({s.mentor_id for s in result.suggestions}) == 300
+
+
+def test_each_executive_gets_the_other_allowed_mentors_best_first():
+    ada = executive(1, "Ada Ng", skills=["AI"], department="IT")
+    tomas = mentor(10, "Tomás Ruiz", skills=["AI"])
+    una = mentor(11, "Una Ray", skills=["cooking"])
+    same_dept = mentor(12, "Ivo IT", department="IT", skills=["AI"])
+    full = mentor(13, "Flo Full", skills=["AI"], capacity=0)
+    result = suggest([ada], [una, tomas, same_dept, full], on=WINTER, max_options=5)
+    assert [m for m, _ in result.options[1]] == [10, 11]
+
+
+def test_explain_scores_one_pairing_or_says_why_not():
+    ada = executive(1, "Ada Ng", skills=["AI"], department="IT")
+    tomas = mentor(10, "Tomás Ruiz", skills=["AI"])
+    found = explain(tomas, ada, Rules(), WINTER)
+    assert not isinstance(found, str) and found.reasons[0] == "Ada wants AI; Tomás coaches it."
+    ivo = mentor(12, "Ivo IT", department="it")
+    assert explain(ivo, ada, Rules(), WINTER) == "department"

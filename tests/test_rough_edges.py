@@ -287,43 +287,46 @@ def test_copies_are_dated_to_the_minute(app, client, user):
 # Confirmations
 
 
-def test_removing_a_pair_asks_first(app, client):
+def test_ending_a_pair_asks_first(app, client):
     lead = person(app, "lead@example.com", "Lee Lead", "program")
     person(app, "m@example.com", "Mo Mentor", "mentor")
     person(app, "e@example.com", "Ed Exec", "executive")
-    cohort(app, "lead@example.com", {"m@example.com": "mentor", "e@example.com": "executive"})
+    cohort_id = cohort(
+        app, "lead@example.com", {"m@example.com": "mentor", "e@example.com": "executive"}
+    )
     with app.app_context():
         pair = Pair(
             mentor_id=user_id(app, "m@example.com"),
             executive_id=user_id(app, "e@example.com"),
+            cohort_id=cohort_id,
             status="active",
         )
         db.session.add(pair)
         db.session.commit()
         pair_id = pair.id
     listing = lead.client.get("/program/pairs").get_data(as_text=True)
-    assert f'href="/program/pairs/{pair_id}/delete"' in listing
-    assert f'action="/program/pairs/{pair_id}/delete"' not in listing  # no one-click removal
-    confirm = lead.client.get(f"/program/pairs/{pair_id}/delete")
+    assert f'href="/program/pairs/{pair_id}/end"' in listing
+    assert f'action="/program/pairs/{pair_id}/end"' not in listing  # no one-click ending
+    confirm = lead.client.get(f"/program/pairs/{pair_id}/end")
     assert confirm.status_code == 200
-    assert "Remove this pair?" in confirm.get_data(as_text=True)
+    assert "End this pair?" in confirm.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Pair)) == 1
-    url = f"/program/pairs/{pair_id}/delete"
+        assert db.session.get(Pair, pair_id).status == "active"
+    url = f"/program/pairs/{pair_id}/end"
     response = lead.post(url, page=url)
     assert response.status_code == 302
     assert "Mo Mentor and Ed Exec are no longer paired." in lead.client.get(
         response.location
     ).get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Pair)) == 0
-    assert lead.client.get(url).status_code == 404
+        assert db.session.get(Pair, pair_id).status == "ended"
+    assert lead.client.get(url).status_code == 302  # nothing left to end
 
 
 def test_only_leads_see_the_pair_confirmation(app, client, user):
-    assert client.get("/program/pairs/1/delete").status_code == 403
+    assert client.get("/program/pairs/1/end").status_code == 403
     client.post("/account/logout", data={"csrf_token": csrf_token(client, "/")})
-    assert client.get("/program/pairs/1/delete").status_code in (302, 401)
+    assert client.get("/program/pairs/1/end").status_code in (302, 401)
 
 
 # Lists that keep your place

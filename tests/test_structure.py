@@ -106,6 +106,7 @@ FEATURES = {
     "meetings",
     "admin",
     "pairspace",
+    "pairs",
 }
 
 

@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from upward.learn.routes import bp as learn
     from upward.mail.routes import bp as mail
     from upward.meetings.routes import bp as meetings
+    from upward.pairs.routes import bp as pairs
     from upward.pairspace.routes import bp as pairspace
     from upward.program.cohorts_routes import bp as cohorts
     from upward.program.invitations_routes import bp as invitations
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resources)
     app.register_blueprint(search)
     app.register_blueprint(program)
+    app.register_blueprint(pairs)
     app.register_blueprint(authors)
     app.register_blueprint(mail)
     app.register_blueprint(reports)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -124,6 +124,8 @@ class Result:
     """Mentors left with a free place."""
     places: int = 0
     """How many executives the mentors can take between them."""
+    options: dict[int, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    """Per executive: the mentors with room the rules allow, as (mentor id, score), best first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,10 +390,12 @@ def suggest(
     mentors: Sequence[Candidate],
     rules: Rules | None = None,
     on: date | None = None,
+    max_options: int = 20,
 ) -> Result:
     """Return the best suggestions for a cohort, and who is left out and why.
 
-    `on` is a day in the week the times are read for (summer time moves zones apart).
+    `on` is a day in the week the times are read for (summer time moves zones apart);
+    `max_options` caps the other mentors offered per executive when the lead overrides.
     """
     rules = rules or Rules()
     on = on or date.today()
@@ -445,7 +449,28 @@ def suggest(
         for j in range(len(ments))
         if capacity[j] - taken[j] > 0
     ]
-    return Result(tuple(suggestions), tuple(left_out), tuple(free), places)
+    options = {
+        executive.candidate.id: tuple(
+            sorted(
+                (
+                    (ments[j].candidate.id, float(scores[i, j]))
+                    for j in range(len(ments))
+                    if allowed[i, j] and capacity[j] > 0
+                ),
+                key=lambda option: -option[1],
+            )[:max_options]
+        )
+        for i, executive in enumerate(execs)
+    }
+    return Result(tuple(suggestions), tuple(left_out), tuple(free), places, options)
+
+
+def explain(mentor: Candidate, executive: Candidate, rules: Rules, on: date) -> Scored | str:
+    """Return one pairing's score and reasons, or the hard rule that forbids it."""
+    why = refusal(mentor, executive, rules)
+    if why is not None:
+        return why
+    return score_pair(Person(mentor, on), Person(executive, on))
 
 
 REFUSALS = {
@@ -518,6 +543,7 @@ __all__ = [
     "Suggestion",
     "Unmatched",
     "assign",
+    "explain",
     "score_pair",
     "suggest",
 ]

@@ -7,7 +7,8 @@ no ROLLBACK either). The page's services then find their rows in `g` instead of 
 
 - completions of the steps the page shows (not all of the person's),
 - on a step, the person's answers and notes on that step,
-- on the dashboard, all of the person's notes and filled-in templates.
+- on the dashboard, all of the person's notes and filled-in templates, their partners, and the
+  proposed matches waiting for their answer.
 
 Every other page, and every POST, loads the user through the ORM session as before. The user
 object is attached to the session without SQL, so it behaves like one loaded by a query.
@@ -36,7 +37,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.sql.elements import BindParameter
 
 from upward import sharing
@@ -74,6 +75,14 @@ class StepNoteRow(NamedTuple):
     prompt_id: str
     text: str
     updated_at: datetime
+
+
+class ProposalRow(NamedTuple):
+    """A proposed match the person is in: the pair, the partner's name, whether they accepted."""
+
+    pair_id: int
+    partner_name: str
+    accepted: bool
 
 
 class EntryRow(NamedTuple):
@@ -154,6 +163,7 @@ class Prefetched:
     entries: list[EntryRow] = field(default_factory=list)
     partner_ids: set[int] = field(default_factory=set)
     pairs: list[PairRow] = field(default_factory=list)
+    proposals: list[ProposalRow] = field(default_factory=list)
 
 
 def get_plan() -> Plan | None:
@@ -225,6 +235,8 @@ def add_row(found: Prefetched, row: Any) -> None:
     elif kind == "partner":
         found.partner_ids.add(row.x_n)
         found.pairs.append(PairRow(int(row.x_a), row.x_n, row.x_c))
+    elif kind == "proposal":
+        found.proposals.append(ProposalRow(row.x_n, row.x_a, bool(row.x_f)))
 
 
 USER_ATTRIBUTES = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
@@ -324,6 +336,18 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
             .join(User, User.id == partner)
             .where(sharing.in_pair(user_id), active)
         )
+        # Proposed matches waiting for this person's answer, with the partner's name.
+        proposed = Pair.status == "proposed"
+        other = aliased(User)
+        for mine, theirs, accepted in (
+            (Pair.mentor_id, Pair.executive_id, Pair.mentor_accepted_at),
+            (Pair.executive_id, Pair.mentor_id, Pair.executive_accepted_at),
+        ):
+            parts.append(
+                part("proposal", other.name, n=Pair.id, f=accepted.is_not(None))
+                .join(other, other.id == theirs)
+                .where(mine == user_id, proposed)
+            )
     rows = union_all(*parts).subquery("x")
     columns = [column for _, column in USER_ATTRIBUTES]
     return (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers import DRAFT_STEP
+from tests.helpers import DRAFT_STEP, arrange_cohort
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +23,7 @@ RESOURCE = "radical-candor"
 MENTOR_EMAIL = "maya.a11y@example.com"
 EXECUTIVE_EMAIL = "graham.a11y@example.com"
 AUTHOR_EMAIL = "ada.a11y@example.com"
+WAITING_EMAIL = "wes.a11y@example.com"
 
 
 @dataclass
@@ -32,10 +33,16 @@ class People:
     author: Page
     visitor: Page
     entry_url: str
+    mentor: Page
+    """Maya, with a match proposed to her."""
+    matching_url: str
 
 
-def arrange_history(page: Page) -> str:
-    """Answer, reflect, complete, fill in a template, pair people; return the entry's URL."""
+def arrange_history(page: Page, database: Path) -> tuple[str, str]:
+    """Answer, reflect, complete, fill in a template, match people; return two URLs.
+
+    The URLs are the filled-in entry's and the cohort's matching page.
+    """
     page.goto(STEP_URL)
     check = page.locator("section.check")
     check.locator(f"input[value='{RIGHT}']").check()
@@ -63,13 +70,21 @@ def arrange_history(page: Page) -> str:
     page.get_by_role("button", name=re.compile("^Bookmark")).click()
     expect(page.get_by_role("button", name=re.compile("^Remove bookmark"))).to_be_visible()
 
-    page.goto("/program/pairs")
-    for label, email in (("Mentor", MENTOR_EMAIL), ("Executive mentee", EXECUTIVE_EMAIL)):
-        select = page.get_by_label(label, exact=True)
-        select.select_option(select.locator("option", has_text=email).get_attribute("value"))
-    page.get_by_role("button", name="Create pair").click()
-    expect(page.locator(".flash")).to_contain_text("Pair created")
-    return entry_url
+    cohort_id = arrange_cohort(
+        database,
+        "Accessible cohort",
+        [
+            (MENTOR_EMAIL, "mentor", ["TikTok for B2C"]),
+            (EXECUTIVE_EMAIL, "executive", ["TikTok for B2C", "podcasting"]),
+            (WAITING_EMAIL, "executive", ["data"]),
+        ],
+    )
+    matching_url = f"/program/cohorts/{cohort_id}/matching"
+    page.goto(matching_url)
+    page.get_by_label("Mentor for Wes Waiting").select_option("Not now")
+    page.get_by_role("button", name="Propose these pairs").click()
+    expect(page.locator(".flash")).to_contain_text("Proposed 1 pair.")
+    return entry_url, matching_url
 
 
 def pretend_step_changed(database: Path, email: str, step_id: str) -> None:
@@ -94,14 +109,22 @@ def pretend_step_changed(database: Path, email: str, step_id: str) -> None:
 
 @pytest.fixture(scope="module")
 def people(site) -> People:
-    site.register(site.context().new_page(), "Maya Mentor", MENTOR_EMAIL, "mentor")
+    mentor = site.context().new_page()
+    site.register(mentor, "Maya Mentor", MENTOR_EMAIL, "mentor")
     site.register(site.context().new_page(), "Graham Exec", EXECUTIVE_EMAIL, "executive")
+    site.register(site.context().new_page(), "Wes Waiting", WAITING_EMAIL, "executive")
     site.create_author(AUTHOR_EMAIL, "Ada Author")
     author = site.context().new_page()
     site.login(author, AUTHOR_EMAIL)
-    entry_url = arrange_history(author)
+    entry_url, matching_url = arrange_history(author, site.server.database)
     pretend_step_changed(site.server.database, AUTHOR_EMAIL, STEP)
-    return People(author=author, visitor=site.context().new_page(), entry_url=entry_url)
+    return People(
+        author=author,
+        visitor=site.context().new_page(),
+        entry_url=entry_url,
+        mentor=mentor,
+        matching_url=matching_url,
+    )
 
 
 def register_with_errors(page: Page) -> None:
@@ -146,6 +169,18 @@ def template_with_errors(page: Page) -> None:
 
 
 # Each page type: who looks at it, and how to get there (a URL, or steps to take).
+def end_confirmation(page: Page) -> None:
+    page.goto("/program/pairs")
+    page.get_by_role("link", name=re.compile("^Withdraw…")).first.click()
+    expect(page.get_by_role("heading", name="Withdraw this proposal?")).to_be_visible()
+
+
+def decline_confirmation(page: Page) -> None:
+    page.goto("/pairs/proposals")
+    page.get_by_role("link", name=re.compile("^Decline…")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Decline the match"))).to_be_visible()
+
+
 PAGES: dict[str, tuple[str, str | Callable[[Page], None]]] = {
     "home": ("visitor", "/"),
     "register": ("visitor", "/account/register"),
@@ -178,6 +213,11 @@ PAGES: dict[str, tuple[str, str | Callable[[Page], None]]] = {
     "search results": ("author", "/search?q=feedback"),
     "search, no results": ("author", "/search?q=zzzqqq"),
     "program pairs": ("author", "/program/pairs"),
+    "cohort matching": ("author", "{matching}"),
+    "pair end confirmation": ("author", end_confirmation),
+    "proposed matches": ("mentor", "/pairs/proposals"),
+    "dashboard with a proposed match": ("mentor", "/dashboard"),
+    "decline confirmation": ("mentor", decline_confirmation),
     "program dashboard": ("author", "/reports/"),
 }
 
@@ -186,12 +226,12 @@ PAGES: dict[str, tuple[str, str | Callable[[Page], None]]] = {
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_axe_violations(axe, people: People, name: str, scheme: str) -> None:
     who, target = PAGES[name]
-    page = people.author if who == "author" else people.visitor
+    page = {"author": people.author, "mentor": people.mentor}.get(who, people.visitor)
     page.emulate_media(color_scheme=scheme)
     if callable(target):
         target(page)
     else:
-        response = page.goto(target.format(entry=people.entry_url))
+        response = page.goto(target.format(entry=people.entry_url, matching=people.matching_url))
         assert response is not None
         assert response.status == (404 if name == "404" else 200), page.url
     axe.assert_clean(page, f"{name} ({scheme})")

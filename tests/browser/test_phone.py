@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.helpers import PHONE, require
+from tests.helpers import PHONE, arrange_cohort, require
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ LEAD_EMAIL = "alexandra.phone@example.com"
 LEAD_NAME = "Alexandra Konstantinopoulou-Whitfield"
 MENTOR_EMAIL = "mo.phone@example.com"
 EXECUTIVE_EMAIL = "eve.phone@example.com"
+WAITING_EMAIL = "ria.phone@example.com"
 TABLE_STEP = "/pathways/executive/steps/exec-first-session"
 LONG_STEP = "/pathways/mentor/steps/mentor-sbi"
 TEMPLATE = "/templates/biweekly-checkin"
@@ -64,6 +65,7 @@ class People:
     visitor: dict[str, Page]
     entry_url: str
     pair_url: str
+    matching_url: str
 
 
 def fill_checkin(page: Page, learned: str, *, save: str = "Save") -> None:
@@ -88,15 +90,24 @@ def people(site) -> People:
     desk = lead["desktop"]
     fill_checkin(desk, "Short videos beat long decks.")
     entry_url = desk.url
-    desk.goto("/program/pairs")
-    for label, email in (("Mentor", MENTOR_EMAIL), ("Executive mentee", EXECUTIVE_EMAIL)):
-        select = desk.get_by_label(label, exact=True)
-        select.select_option(select.locator("option", has_text=email).get_attribute("value"))
-    desk.get_by_role("button", name="Create pair").click()
-    expect(desk.locator(".flash")).to_contain_text("Pair created")
-    pair_url = desk.get_by_role("link", name=re.compile("^Remove…")).first.get_attribute("href")
+    site.register(site.context().new_page(), "Ria Waiting", WAITING_EMAIL, "executive")
+    cohort_id = arrange_cohort(
+        site.server.database,
+        "Phone cohort",
+        [
+            (MENTOR_EMAIL, "mentor", ["social media for B2C"]),
+            (EXECUTIVE_EMAIL, "executive", ["social media for B2C"]),
+            (WAITING_EMAIL, "executive", ["podcasting"]),
+        ],
+    )
+    matching_url = f"/program/cohorts/{cohort_id}/matching"
+    desk.goto(matching_url)
+    desk.get_by_label("Mentor for Ria Waiting").select_option("Not now")
+    desk.get_by_role("button", name="Propose these pairs").click()
+    expect(desk.locator(".flash")).to_contain_text("Proposed 1 pair.")
+    pair_url = desk.get_by_role("link", name=re.compile("^Withdraw…")).first.get_attribute("href")
     visitor = {width: site.context(phone=width == "phone").new_page() for width in WIDTHS}
-    return People(lead, visitor, entry_url, pair_url or "")
+    return People(lead, visitor, entry_url, pair_url or "", matching_url)
 
 
 # Every page type, and who looks at it.
@@ -123,7 +134,8 @@ PAGE_TYPES = {
     "resource": ("lead", "/resources/radical-candor"),
     "search": ("lead", "/search?q=feedback"),
     "pairs": ("lead", "/program/pairs"),
-    "pair-remove": ("lead", "{pair}"),
+    "matching": ("lead", "{matching}"),
+    "pair-end": ("lead", "{pair}"),
     "report": ("lead", "/reports/"),
     "authors": ("lead", "/authors/"),
     "account": ("lead", "/account/"),
@@ -138,7 +150,9 @@ def test_page_fits_without_clipping_and_passes_axe(
     who, url = PAGE_TYPES[name]
     page = (people.lead if who == "lead" else people.visitor)[width]
     page.emulate_media(color_scheme="light")
-    response = page.goto(url.format(entry=people.entry_url, pair=people.pair_url))
+    response = page.goto(
+        url.format(entry=people.entry_url, pair=people.pair_url, matching=people.matching_url)
+    )
     assert response is not None and response.status == (404 if name == "not-found" else 200)
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -294,16 +308,16 @@ def test_back_then_save_keeps_one_copy(people: People) -> None:
     expect(copies.filter(has_text="Check-in after the offsite")).to_have_count(1)
 
 
-def test_removing_a_pair_asks_first_and_cancel_keeps_it(people: People) -> None:
+def test_ending_a_pair_asks_first_and_cancel_keeps_it(people: People) -> None:
     page = people.lead["desktop"]
     page.goto("/program/pairs")
-    pairs = page.get_by_role("link", name=re.compile("^Remove…"))
+    pairs = page.get_by_role("link", name=re.compile("^Withdraw…"))
     before = pairs.count()
     assert before >= 1
     pairs.first.click()
-    expect(page.get_by_role("heading", name="Remove this pair?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Withdraw this proposal?")).to_be_visible()
     page.get_by_role("link", name="Cancel").click()
-    expect(page).to_have_url(re.compile("/program/pairs$"))
+    expect(page).to_have_url(re.compile(r"/program/(cohorts/\d+/)?pairs$"))
     expect(pairs).to_have_count(before)
 
 

@@ -11,12 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from tests.helpers import PASSWORD, AuthActions, build_app, free_port, share_with
+from tests.helpers import PASSWORD, AuthActions, build_app, free_port, pair, share_with
 from upward.extensions import db
 from upward.mail import outbox as mail_outbox
 from upward.models import MailOptOut, SentMessage, User
 from upward.models.types import utcnow
-from upward.pairs import create_pair
 
 LINK = re.compile(r"https://upward\.example\.com(/[^\s\"<>]+)")
 
@@ -199,9 +198,7 @@ def make_pair(app) -> tuple[AuthActions, AuthActions]:
     mentor.register()
     executive = AuthActions(app.test_client())
     executive.register("exec@example.com", "Erin Executive", "executive")
-    with app.app_context():
-        ids = dict(db.session.execute(select(User.email, User.id)).all())
-        create_pair(ids["mentor@example.com"], ids["exec@example.com"])
+    pair(app, "mentor@example.com", "exec@example.com")
     return mentor, executive
 
 

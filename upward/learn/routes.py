@@ -13,6 +13,7 @@ from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
 from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
+from upward.pairs.lifecycle import get_waiting
 from upward.pairspace.services import list_my_pairs
 from upward.publishing import get_last_updated
 from upward.security import is_safe_redirect
@@ -52,6 +53,7 @@ def dashboard() -> ResponseReturnValue:
         mine=mine,
         others=others,
         pairs=list_my_pairs(current_user.id),
+        proposals=get_waiting(current_user.id),
         notes=steps.get_notes(current_user.id),
         entries=list_entries(current_user.id),
         library=view.library,
