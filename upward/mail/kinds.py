@@ -450,3 +450,95 @@ def find_digests(now: datetime) -> Iterator[Due]:
 
     for nudge in reminders.digests_due(now):
         yield Due(nudge.key, nudge.user_id, dict(nudge.params))
+
+
+# Matching (upward.pairs) -----------------------------------------------------------------------
+
+MATCH_LOOKBACK = timedelta(days=7)
+"""Proposals and declines older than this when the command first runs are not announced late."""
+
+
+@kind("match_proposed")
+def match_proposed(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell a partner their program lead proposed a match, while it still waits for them."""
+    from upward.pairs.lifecycle import waiting_for
+
+    pair = db.session.get(Pair, message.params.get("pair_id"))
+    if pair is None or user is None or user.id not in waiting_for(pair):
+        return None
+    partner = db.session.get(User, pair.partner_of(user.id))
+    if partner is None:
+        return None
+    offer = (
+        f"{partner.name} as your mentor"
+        if pair.role_of(user.id) == "executive"
+        else f"you as {partner.name}'s mentor"
+    )
+    return Mail(
+        subject=f"Your program lead suggests {offer}",
+        intro=(
+            f"Your program lead has proposed a mentoring match: {offer}.",
+            "See why they suggested it, then accept or decline. Nothing starts until you both "
+            "have accepted.",
+        ),
+        action_label="See the match",
+        action_url=external_url("pairs.proposals"),
+    )
+
+
+@match_proposed.due
+def find_new_proposals(now: datetime) -> Iterator[Due]:
+    """Yield one message to each partner of a pair proposed in the last week."""
+    rows = db.session.execute(
+        select(Pair.id, Pair.mentor_id, Pair.executive_id).where(
+            Pair.status == "proposed", Pair.created_at >= now - MATCH_LOOKBACK
+        )
+    )
+    for pair_id, mentor_id, executive_id in rows:
+        for person in (mentor_id, executive_id):
+            yield Due(f"pair {pair_id} proposed to {person}", person, {"pair_id": pair_id})
+
+
+@kind("match_declined")
+def match_declined(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell a cohort's lead that a proposed match was declined, so they can match again."""
+    from upward.program.access import can_lead
+
+    pair = db.session.get(Pair, message.params.get("pair_id"))
+    if pair is None or user is None or pair.status != "declined" or pair.cohort_id is None:
+        return None
+    if not can_lead(user, pair.cohort_id):
+        return None
+    mentor, executive = (
+        db.session.get(User, pair.mentor_id),
+        db.session.get(User, pair.executive_id),
+    )
+    by = db.session.get(User, pair.declined_by_id) if pair.declined_by_id else None
+    if mentor is None or executive is None:
+        return None
+    who = by.name if by is not None else "One of them"
+    return Mail(
+        subject=f"A match was declined: {mentor.name} and {executive.name}",
+        intro=(
+            f"{who} declined the match you proposed: {mentor.name} mentoring {executive.name}.",
+            "Both are back among the people waiting for a partner, and matching won't suggest "
+            "this pair again. A short conversation with each often tells you what to look for "
+            "next time.",
+        ),
+        action_label="Match them again",
+        action_url=external_url("pairs.matching", cohort_id=pair.cohort_id),
+    )
+
+
+@match_declined.due
+def find_declines(now: datetime) -> Iterator[Due]:
+    """Yield one message to each lead of the cohort for each match declined in the last week."""
+    from upward.models import CohortLead
+
+    rows = db.session.execute(
+        select(Pair.id, CohortLead.user_id)
+        .join(CohortLead, CohortLead.cohort_id == Pair.cohort_id)
+        .where(Pair.status == "declined", Pair.ended_at >= now - MATCH_LOOKBACK)
+    )
+    for pair_id, lead_id in rows:
+        yield Due(f"pair {pair_id} declined to {lead_id}", lead_id, {"pair_id": pair_id})
