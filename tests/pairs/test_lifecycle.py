@@ -249,3 +249,20 @@ def test_the_pairs_list_across_cohorts_shows_only_the_leads_own(app, program):
     lee_html = program["people"]["lee"].client.get("/program/pairs").get_data(as_text=True)
     assert "Tomás Ruiz" in lee_html and "Autumn cohort" not in lee_html
     assert program["people"]["sid"].client.get("/program/pairs").status_code == 403
+
+
+def test_a_former_partner_can_change_nothing_after_the_pair_ended(app, program):
+    pair_id = program["pair"]
+    answer(program["people"]["diane"], pair_id, "accept")
+    lee = program["people"]["lee"]
+    url = f"/program/pairs/{pair_id}/end"
+    lee.post(url, page=url)
+    tomas = program["people"]["tomas"]
+    response = answer(tomas, pair_id, "accept")
+    assert response.status_code == 302
+    assert "no longer open" in tomas.client.get(PROPOSALS).get_data(as_text=True)
+    answer(tomas, pair_id, "decline")
+    pair = status(app, pair_id)
+    assert pair.status == "ended" and pair.mentor_accepted_at is None
+    assert pair.declined_by_id is None
+    assert "Diane" not in tomas.client.get("/dashboard").get_data(as_text=True)
