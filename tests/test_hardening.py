@@ -293,9 +293,10 @@ def test_leads_pick_people_by_name_and_email(app, client, auth):
     AuthActions(app.test_client()).register(email="e@example.com", name="E", role="executive")
     auth.register(email="lead@example.com", name="Lee Lead", role="program")
     in_cohort = {"a@example.com": "mentor", "b@example.com": "mentor", "e@example.com": "executive"}
-    cohort(app, "lead@example.com", in_cohort)
-    page = client.get("/program/pairs").get_data(as_text=True)
+    cohort_id = cohort(app, "lead@example.com", in_cohort)
+    page = client.get(f"/program/cohorts/{cohort_id}/matching").get_data(as_text=True)
     assert "Sam Same (a@example.com)" in page and "Sam Same (b@example.com)" in page
+    assert "e@example.com" in page
 
 
 # Smaller findings.

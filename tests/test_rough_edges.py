@@ -305,16 +305,17 @@ def test_ending_a_pair_asks_first(app, client):
         db.session.commit()
         pair_id = pair.id
     listing = lead.client.get("/program/pairs").get_data(as_text=True)
-    assert f'href="/program/pairs/{pair_id}/end"' in listing
+    assert f'href="/program/pairs/{pair_id}/end?from=all"' in listing
     assert f'action="/program/pairs/{pair_id}/end"' not in listing  # no one-click ending
-    confirm = lead.client.get(f"/program/pairs/{pair_id}/end")
+    confirm = lead.client.get(f"/program/pairs/{pair_id}/end?from=all")
     assert confirm.status_code == 200
     assert "End this pair?" in confirm.get_data(as_text=True)
+    assert 'href="/program/pairs">Cancel' in confirm.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Pair, pair_id).status == "active"
-    url = f"/program/pairs/{pair_id}/end"
+    url = f"/program/pairs/{pair_id}/end?from=all"
     response = lead.post(url, page=url)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith("/program/pairs")
     assert "Mo Mentor and Ed Exec are no longer paired." in lead.client.get(
         response.location
     ).get_data(as_text=True)

@@ -207,7 +207,7 @@ def test_executive_learns_on_a_phone(site, screenshot) -> None:
 def test_only_authors_see_drafts(site) -> None:
     learner = site.context().new_page()
     learner.goto("/pathways/program")
-    expect(learner.locator(".step-item")).to_have_count(7)
+    expect(learner.locator(".step-item")).to_have_count(9)
     expect(learner.get_by_text("Draft", exact=True)).to_have_count(0)
     response = learner.goto(f"/pathways/program/steps/{DRAFT_STEP}")
     assert response is not None and response.status == 404
@@ -219,7 +219,7 @@ def test_only_authors_see_drafts(site) -> None:
     author = site.context().new_page()
     site.login(author, "ada@example.com")
     author.goto("/pathways/program")
-    expect(author.locator(".step-item")).to_have_count(8)
+    expect(author.locator(".step-item")).to_have_count(10)
     draft_item = author.locator(".step-item", has_text="Draft")
     expect(draft_item).to_have_count(1)
     draft_item.get_by_role("link").click()

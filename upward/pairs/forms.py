@@ -41,7 +41,8 @@ def make_matching_form(run: Run) -> MatchingForm:
         choices = [SelectChoice(NOT_NOW, "Not now")] + [
             SelectChoice(
                 user.id,
-                f"{user.name}: {score:.0f}"
+                # Name and address: two people of one name must be told apart.
+                f"{user.name} ({user.email}): {score:.0f}"
                 + (" (suggested)" if row.mentor is not None and user.id == row.mentor.id else ""),
             )
             for user, score in options

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -115,10 +115,12 @@ def lead_pairs() -> ResponseReturnValue:
 def end_pair(pair_id: int) -> ResponseReturnValue:
     """Ask first, then end a pair (or withdraw a proposal): sharing between them stops."""
     line = led_pair(pair_id)
+    # Back to the list the lead came from: every cohort's, or this pair's cohort's.
+    from_all = request.args.get("from") == "all" or not line.pair.cohort_id
     back = (
-        url_for("pairs.cohort_pairs", cohort_id=line.pair.cohort_id)
-        if line.pair.cohort_id
-        else url_for("pairs.lead_pairs")
+        url_for("pairs.lead_pairs")
+        if from_all
+        else url_for("pairs.cohort_pairs", cohort_id=line.pair.cohort_id)
     )
     if line.pair.status not in ("proposed", "active"):
         flash(f"{line.mentor.name} and {line.executive.name} are no longer paired.", "info")
