@@ -28,7 +28,6 @@ SAMPLE_ARGS = {
     "token": "x",
     "user_id": 1,
     "action": "deactivate",
-    "cohort_id": 1,
     "invitation_id": 1,
     "point": "first",
 }
