@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from upward import sharing
 from upward.extensions import db
 from upward.mail.compose import Mail, external_url
