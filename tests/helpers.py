@@ -520,6 +520,7 @@ def build_program(app) -> dict:
         db.session.commit()
     return {**people, "a": a, "b": b}
 
+
 # The mentoring program: cohorts, members and pairs built straight in the database ------------
 
 
