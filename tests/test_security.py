@@ -29,6 +29,7 @@ SAMPLE_ARGS = {
     "user_id": 1,
     "action": "deactivate",
     "invitation_id": 1,
+    "cohort_id": 1,
     "point": "first",
 }
 CSRF_EXEMPT = {
