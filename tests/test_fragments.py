@@ -177,3 +177,45 @@ def test_a_person_who_logs_in_again_gets_a_working_session(app):
     assert auth.client.get("/dashboard").status_code == 302
     auth.login(email="m@example.com")
     assert auth.client.get("/dashboard").status_code == 200
+
+
+def test_a_persons_token_is_signed_once_and_still_works_after_they_log_in_again(app):
+    mentor = person(app, "m@example.com", "Maya Mentor", "mentor")
+    url = "/pathways/mentoring/steps/why-upward"
+    first, again = csrf_token(mentor.client, url), csrf_token(mentor.client, url)
+    assert first == again, "the same raw token is signed once per worker"
+    remembered = app.extensions["upward.csrf"]
+    assert first in remembered.values()
+    response = mentor.client.post(
+        "/steps/why-upward/complete", data={"csrf_token": first, "pathway": "mentoring"}
+    )
+    assert response.status_code == 302
+    auth = AuthActions(mentor.client)
+    auth.logout()
+    auth.login(email="m@example.com")
+    fresh = csrf_token(mentor.client, url)
+    assert fresh != first, "a new session brings a new token"
+    response = mentor.client.post(
+        "/steps/why-upward/uncomplete", data={"csrf_token": first, "pathway": "mentoring"}
+    )
+    assert response.status_code == 400, "the old session's token is refused"
+
+
+def test_tokens_with_a_time_limit_are_signed_afresh(app, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    mentor = person(app, "m@example.com", "Maya Mentor", "mentor")
+    url = "/pathways/mentoring/steps/why-upward"
+    first = csrf_token(mentor.client, url)
+    signed_at = time.time()
+    monkeypatch.setattr(time, "time", lambda: signed_at + 5)
+    assert csrf_token(mentor.client, url) != first, "a limited token carries its own time"
+    assert not app.extensions.get("upward.csrf")
+
+
+def test_a_new_secret_key_gets_a_new_session_signer(app):
+    interface = app.session_interface
+    with app.test_request_context("/"):
+        signer = interface.get_signing_serializer(app)
+        assert interface.get_signing_serializer(app) is signer
+        app.secret_key = "another key"
+        assert interface.get_signing_serializer(app) is not signer

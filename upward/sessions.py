@@ -5,6 +5,7 @@ time (base64, two HMACs, a timestamp, JSON); this interface remembers, per exact
 the payload and when it was signed, and on later requests checks only the age. Only cookies
 whose signature verified are remembered, so a forged one is never found; the session is
 decoded afresh from the remembered payload each time, so requests never share its objects.
+The signing serializer itself is built once per set of keys, not on every request.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 MAX_COOKIES = 10_000
 """Distinct cookies remembered per worker before starting again."""
@@ -25,6 +26,14 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self.verified: dict[str, tuple[str, float]] = {}
+        self.signers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer for the app's current keys, built once for them."""
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self.signers:
+            self.signers[keys] = super().get_signing_serializer(app)
+        return self.signers[keys]
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         signer = self.get_signing_serializer(app)
