@@ -15,6 +15,7 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -75,6 +76,22 @@ def build_app(tmp_path: Path, **overrides: object) -> Iterator[Flask]:
         db.engine.dispose()
     store = app.extensions["upward.library"]
     store.stop()
+
+
+@contextmanager
+def migrated_to(tmp_path: Path, revision: str = "head") -> Iterator[Flask]:
+    """Yield an app, inside its app context, whose empty database Alembic took to revision."""
+    gen = build_app(tmp_path)
+    app = next(gen)
+    try:
+        with app.app_context():
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            flask_migrate.upgrade(revision=revision)
+            yield app
+    finally:
+        gen.close()
 
 
 SITE_SCRIPT = '<script src="/static/js/unsaved.js" defer></script>'

@@ -10,7 +10,15 @@ import flask_migrate
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.helpers import PASSWORD, AuthActions, build_app, cohort, csrf_token, share_with
+from tests.helpers import (
+    PASSWORD,
+    AuthActions,
+    build_app,
+    cohort,
+    csrf_token,
+    migrated_to,
+    share_with,
+)
 from upward.extensions import db
 from upward.models import User
 
@@ -50,16 +58,9 @@ def test_user_ids_are_never_handed_out_twice(app, auth):
 
 
 def test_migrated_sqlite_database_never_reuses_ids(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
+    with migrated_to(tmp_path, "89caa680d014"):
         if db.engine.dialect.name != "sqlite":
-            gen.close()
             pytest.skip("PostgreSQL sequences never hand an id out twice")
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="89caa680d014")
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -88,7 +89,6 @@ def test_migrated_sqlite_database_never_reuses_ids(tmp_path):
             )
             assert conn.execute(text("SELECT id FROM users")).scalar() == 8
         flask_migrate.downgrade(revision="base")
-    gen.close()
 
 
 def test_sessions_and_remember_me_end_fourteen_days_after_login(app, client, auth, monkeypatch):

@@ -7,35 +7,22 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from tests.helpers import build_app
+from tests.helpers import migrated_to
 from upward.extensions import db
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade()
+    with migrated_to(tmp_path):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == []
         assert "completions" in inspect(db.engine).get_table_names()
         flask_migrate.downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-    gen.close()
 
 
 def test_the_program_migration_keeps_pairs_and_appoints_no_one(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="036ed9e4b340")
+    with migrated_to(tmp_path, "036ed9e4b340"):
         with db.engine.begin() as conn:
             for uid, role in ((1, "mentor"), (2, "executive"), (3, "program")):
                 conn.execute(
@@ -70,17 +57,10 @@ def test_the_program_migration_keeps_pairs_and_appoints_no_one(tmp_path):
             assert conn.execute(text("SELECT count(*) FROM pairs")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 3
         flask_migrate.downgrade(revision="base")
-    gen.close()
 
 
 def test_invitation_details_keep_existing_invitations(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="a7e41c02d9b5")
+    with migrated_to(tmp_path, "a7e41c02d9b5"):
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -98,17 +78,10 @@ def test_invitation_details_keep_existing_invitations(tmp_path):
         with db.engine.begin() as conn:
             assert conn.execute(text("SELECT email FROM invitations")).scalar() == "a@example.com"
         flask_migrate.downgrade(revision="base")
-    gen.close()
 
 
 def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="bc68e36d89a6")
+    with migrated_to(tmp_path, "bc68e36d89a6"):
         with db.engine.begin() as conn:
             for uid, role in ((1, "mentor"), (2, "executive"), (3, "executive"), (4, "mentor")):
                 conn.execute(
@@ -163,4 +136,3 @@ def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
             ]
             assert conn.execute(text("SELECT count(*) FROM pair_shares")).scalar() == 1
         flask_migrate.downgrade(revision="base")
-    gen.close()

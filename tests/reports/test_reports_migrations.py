@@ -5,20 +5,14 @@ from __future__ import annotations
 import flask_migrate
 from sqlalchemy import text
 
-from tests.helpers import build_app
+from tests.helpers import migrated_to
 from upward.extensions import db
 
 BEFORE = "bc68e36d89a6"
 
 
 def test_first_try_answers_start_unknown_and_answers_survive_both_ways(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision=BEFORE)
+    with migrated_to(tmp_path, BEFORE):
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -41,17 +35,10 @@ def test_first_try_answers_start_unknown_and_answers_survive_both_ways(tmp_path)
         with db.engine.begin() as conn:
             assert conn.execute(text("SELECT count(*) FROM check_answers")).scalar() == 1
         flask_migrate.downgrade(revision="base")
-    gen.close()
 
 
 def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp_path):
-    gen = build_app(tmp_path)
-    app = next(gen)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        flask_migrate.upgrade(revision="5e2b7c1d9a40")
+    with migrated_to(tmp_path, "5e2b7c1d9a40"):
         with db.engine.begin() as conn:
             conn.execute(
                 text(
@@ -87,4 +74,3 @@ def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp
             assert conn.execute(text("SELECT count(*) FROM cohorts")).scalar() == 1
         flask_migrate.upgrade()
         flask_migrate.downgrade(revision="base")
-    gen.close()
