@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -103,28 +113,37 @@ def index(pair_id: int) -> ResponseReturnValue:
     return render_index(pair, *new_forms(pair))
 
 
+def booked_or_shown_again(
+    pair: Pair, form: BookForm | PlanForm, forms: tuple[BookForm, PlanForm]
+) -> services.Booked:
+    """Book what the form asks (one session, or a plan's series); a bad form or a refused time
+    shows the sessions page again with what was typed and why (400)."""
+    series = isinstance(form, PlanForm)
+    if form.validate_on_submit():
+        try:
+            return services.book_series(
+                pair,
+                current_user,
+                day=form.day.data,
+                at=form.at.data,
+                count=form.count.data if isinstance(form, PlanForm) else 1,
+                minutes=form.minutes.data,
+                location=form.location.data or "",
+                submission=form.submission.data,
+                series=series,
+            )
+        except (services.SessionError, times.TimeError) as error:
+            form.form_errors.append(str(error))
+    abort(make_response(render_index(pair, *forms, 400)))
+
+
 @bp.post("/pairs/<int:pair_id>/sessions/")
 @login_required
 def book(pair_id: int) -> ResponseReturnValue:
     """Book one session."""
     pair = changeable_pair(pair_id)
     form = BookForm()
-    _, plan = new_forms(pair)
-    if not form.validate_on_submit():
-        return render_index(pair, form, plan, 400)
-    try:
-        booked = services.book(
-            pair,
-            current_user,
-            day=form.day.data,
-            at=form.at.data,
-            minutes=form.minutes.data,
-            location=form.location.data or "",
-            submission=form.submission.data,
-        )
-    except (services.SessionError, times.TimeError) as error:
-        form.form_errors.append(str(error))
-        return render_index(pair, form, plan, 400)
+    booked = booked_or_shown_again(pair, form, (form, new_forms(pair)[1]))
     [meeting] = booked.meetings
     when = times.describe(meeting.starts_at, services.get_time_zone(current_user.id))
     flash(
@@ -142,23 +161,7 @@ def plan(pair_id: int) -> ResponseReturnValue:
     """Book several sessions at the pair's cadence."""
     pair = changeable_pair(pair_id)
     form = PlanForm(prefix="plan")
-    book_form, _ = new_forms(pair)
-    if not form.validate_on_submit():
-        return render_index(pair, book_form, form, 400)
-    try:
-        booked = services.book_series(
-            pair,
-            current_user,
-            day=form.day.data,
-            at=form.at.data,
-            count=form.count.data,
-            minutes=form.minutes.data,
-            location=form.location.data or "",
-            submission=form.submission.data,
-        )
-    except (services.SessionError, times.TimeError) as error:
-        form.form_errors.append(str(error))
-        return render_index(pair, book_form, form, 400)
+    booked = booked_or_shown_again(pair, form, (new_forms(pair)[0], form))
     zone = services.get_time_zone(current_user.id)
     first, last = booked.meetings[0], booked.meetings[-1]
     count = len(booked.meetings)

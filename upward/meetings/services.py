@@ -210,32 +210,6 @@ def refuse_clash(
         )
 
 
-def book(
-    pair: Pair,
-    by: User,
-    *,
-    day: date,
-    at: time,
-    minutes: int,
-    location: str,
-    submission: str | None,
-    now: datetime | None = None,
-) -> Booked:
-    """Book one session at a time typed in the booker's zone; a resent form books nothing more."""
-    return book_series(
-        pair,
-        by,
-        day=day,
-        at=at,
-        count=1,
-        minutes=minutes,
-        location=location,
-        submission=submission,
-        now=now,
-        series=False,
-    )
-
-
 def book_series(
     pair: Pair,
     by: User,
