@@ -136,3 +136,42 @@ def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
             ]
             assert conn.execute(text("SELECT count(*) FROM pair_shares")).scalar() == 1
         flask_migrate.downgrade(revision="base")
+
+
+def test_decline_notes_come_and_go_without_touching_the_pairs_sessions(tmp_path):
+    with migrated_to(tmp_path, "73c7ca962c4e"):
+        with db.engine.begin() as conn:
+            for uid, role in ((1, "mentor"), (2, "executive")):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                        "is_admin, is_lead, session_version, created_at) VALUES (:id, :email, "
+                        "'N', 'x', :role, false, false, false, 1, '2026-01-05 10:00:00')"
+                    ),
+                    {"id": uid, "email": f"u{uid}@example.com", "role": role},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO pairs (id, mentor_id, executive_id, created_at, status, "
+                    "cadence_days, reasons) VALUES (1, 1, 2, '2026-02-01', 'active', 14, '[]')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO meetings (id, pair_id, uid, starts_at, minutes, time_zone, "
+                    "location, status, moved_count, sequence, created_by_id, created_at, "
+                    "updated_at) VALUES (1, 1, 'u1', '2026-02-10 09:00:00', 45, 'UTC', '', "
+                    "'held', 0, 0, 1, '2026-02-02', '2026-02-10')"
+                )
+            )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT decline_note FROM pairs")).scalar() is None
+            conn.execute(text("UPDATE pairs SET decline_note = 'A clash of schedules'"))
+        flask_migrate.downgrade(revision="73c7ca962c4e")
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM pairs")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM meetings")).scalar() == 1
+        columns = {c["name"] for c in inspect(db.engine).get_columns("pairs")}
+        assert "decline_note" not in columns
+        flask_migrate.downgrade(revision="base")

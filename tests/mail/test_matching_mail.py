@@ -49,17 +49,40 @@ def test_both_partners_hear_of_a_proposal_once(mail_app, outbox):
     assert outbox.to("lee@example.com") == []
 
 
-def test_a_decline_tells_the_cohorts_leads_and_nobody_else(mail_app, outbox):
+def test_a_decline_tells_the_leads_why_and_the_partner_only_that_it_is_off(mail_app, outbox):
     diane, pair_id = arrange(mail_app)
     url = f"/pairs/proposals/{pair_id}/decline"
-    assert diane.post(url, page=url).status_code == 302
+    note = "Tomás reports to my chief of staff; I'd rather not."
+    assert diane.post(url, {"note": note}, page=url).status_code == 302
     send(mail_app)
     send(mail_app)
     [to_lee] = outbox.to("lee@example.com")
     assert to_lee["Subject"] == "A match was declined: Tomás Ruiz and Diane Okafor"
     text = to_lee.get_body(preferencelist=("plain",)).get_content()
     assert "Diane Okafor declined the match you proposed" in text
+    assert note in text
     assert "/program/cohorts/" in text and "/matching" in text
     assert outbox.to("olga@example.com") == []
-    # The proposal was no longer waiting by the time mail went: nobody is asked to answer it.
-    assert outbox.to("diane@example.com") == [] and outbox.to("tomas@example.com") == []
+    # The partner hears that it is off: not who declined it, nor why.
+    [to_tomas] = outbox.to("tomas@example.com")
+    assert to_tomas["Subject"] == "The match with Diane Okafor isn't going ahead"
+    told = to_tomas.get_body(preferencelist=("plain",)).get_content()
+    assert "declined" not in told and "chief of staff" not in told
+    # Whoever declined is asked nothing and told nothing more.
+    assert outbox.to("diane@example.com") == []
+
+
+def test_a_decline_note_too_long_is_refused_and_kept(mail_app, outbox):
+    diane, pair_id = arrange(mail_app)
+    url = f"/pairs/proposals/{pair_id}/decline"
+    note = "Schedules. " * 120
+    response = diane.post(url, {"note": note}, page=url)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Schedules. Schedules." in html and "1000" in html
+    assert [pair.status for pair in pairs_in(mail_app)] == ["proposed"]
+    send(mail_app)
+    assert outbox.to("lee@example.com") == []
+    assert [m["Subject"] for m in outbox.to("tomas@example.com")] == [
+        "Your program lead suggests you as Diane Okafor's mentor"
+    ]

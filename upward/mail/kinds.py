@@ -519,10 +519,12 @@ def match_declined(message: SentMessage, user: User | None) -> Mail | None:
     if mentor is None or executive is None:
         return None
     who = by.name if by is not None else "One of them"
+    said = (f"In their words: “{pair.decline_note}”",) if pair.decline_note else ()
     return Mail(
         subject=f"A match was declined: {mentor.name} and {executive.name}",
         intro=(
             f"{who} declined the match you proposed: {mentor.name} mentoring {executive.name}.",
+            *said,
             "Both are back among the people waiting for a partner, and matching won't suggest "
             "this pair again. A short conversation with each often tells you what to look for "
             "next time.",
@@ -544,3 +546,42 @@ def find_declines(now: datetime) -> Iterator[Due]:
     )
     for pair_id, lead_id in rows:
         yield Due(f"pair {pair_id} declined to {lead_id}", lead_id, {"pair_id": pair_id})
+
+
+@kind("match_off")
+def match_off(message: SentMessage, user: User | None) -> Mail | None:
+    """Tell the partner who did not decline that the match is off: not who declined, nor why."""
+    pair = db.session.get(Pair, message.params.get("pair_id"))
+    if pair is None or user is None or pair.status != "declined":
+        return None
+    if user.id == pair.declined_by_id or user.id not in (pair.mentor_id, pair.executive_id):
+        return None
+    partner = db.session.get(User, pair.partner_of(user.id))
+    if partner is None:
+        return None
+    return Mail(
+        subject=f"The match with {partner.name} isn't going ahead",
+        intro=(
+            f"The mentoring match your program lead suggested with {partner.name} isn't going "
+            "ahead. Matches fall through for ordinary reasons (schedules, reporting lines, "
+            "topics), and it says nothing about you.",
+            "Your program lead will suggest someone else. Until then, your pathway and your "
+            "notes are where you left them.",
+        ),
+        action_label="Go to your dashboard",
+        action_url=external_url("learn.dashboard"),
+    )
+
+
+@match_off.due
+def find_matches_off(now: datetime) -> Iterator[Due]:
+    """Yield one message to the other partner of each match declined in the last week."""
+    rows = db.session.execute(
+        select(Pair.id, Pair.mentor_id, Pair.executive_id, Pair.declined_by_id).where(
+            Pair.status == "declined", Pair.ended_at >= now - MATCH_LOOKBACK
+        )
+    )
+    for pair_id, mentor_id, executive_id, declined_by_id in rows:
+        for person in (mentor_id, executive_id):
+            if person != declined_by_id:
+                yield Due(f"pair {pair_id} off for {person}", person, {"pair_id": pair_id})

@@ -15,6 +15,10 @@ OPEN_STATUSES = ("proposed", "active")
 OPEN_WHERE = text("status IN ('proposed', 'active')")
 
 
+DECLINE_NOTE_MAX = 1000
+"""How long a decline's note to the program lead may be."""
+
+
 class Pair(Model):
     """Two people matched in a cohort; sharing, sessions and check-ins belong to the pair."""
 
@@ -54,6 +58,8 @@ class Pair(Model):
     declined_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
+    decline_note: Mapped[str | None] = mapped_column(String(DECLINE_NOTE_MAX), default=None)
+    """What the partner who declined told the program lead; nobody else reads it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     """When the second partner accepted: health counts from here."""

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from wtforms import SelectField
+from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from upward.forms import Form
+from upward.models.pairs import DECLINE_NOTE_MAX
 from upward.pairs.suggestions import Run
 
 NOT_NOW = 0
 """The choice that leaves an executive out of this round of proposals."""
+
+
+class DeclineForm(Form):
+    """Decline a proposed match, with an optional word for the program lead only."""
+
+    note = TextAreaField(
+        "Anything your program lead should know? (optional; only your lead reads it)",
+        validators=[Length(max=DECLINE_NOTE_MAX)],
+    )
 
 
 class MatchingForm(Form):

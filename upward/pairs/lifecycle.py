@@ -186,12 +186,17 @@ def accept(pair: Pair, user_id: int) -> bool:
     return bool(rowcount(started))
 
 
-def decline(pair: Pair, user_id: int) -> bool:
-    """Decline a proposed pair; return False when it was no longer proposed."""
+def decline(pair: Pair, user_id: int, note: str = "") -> bool:
+    """Decline a proposed pair, with a note for its leads; False when no longer proposed."""
     done = db.session.execute(
         update(Pair)
         .where(Pair.id == pair.id, Pair.status == "proposed")
-        .values(status="declined", declined_by_id=user_id, ended_at=utcnow())
+        .values(
+            status="declined",
+            declined_by_id=user_id,
+            decline_note=note.strip() or None,
+            ended_at=utcnow(),
+        )
     )
     db.session.commit()
     return bool(rowcount(done))

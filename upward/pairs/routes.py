@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from upward.forms import ButtonForm
 from upward.models import Cohort, Pair
 from upward.pairs import lifecycle, listing, suggestions
-from upward.pairs.forms import make_matching_form
+from upward.pairs.forms import DeclineForm, make_matching_form
 from upward.program.access import can_lead, is_lead, led_cohort_ids
 from upward.vocabulary import HEALTH
 
@@ -186,10 +186,11 @@ def decline(pair_id: int) -> ResponseReturnValue:
     if pair.status != "proposed":
         flash("This match is no longer open: nothing to decline.", "info")
         return redirect(url_for("pairs.proposals"))
-    form = ButtonForm()
+    form = DeclineForm()
     if not form.validate_on_submit():
-        return render_template("pairs/decline.html", pair=pair, partner=partner, form=form)
-    if lifecycle.decline(pair, current_user.id):
+        status = 400 if form.is_submitted() else 200
+        return render_template("pairs/decline.html", pair=pair, partner=partner, form=form), status
+    if lifecycle.decline(pair, current_user.id, form.note.data or ""):
         flash(
             f"You declined the match with {partner.name}. Your program lead has been told and "
             "will suggest someone else.",
