@@ -108,6 +108,18 @@ def init_app(app: Flask) -> None:
             back=lambda a: url_for("surveys.answer", cohort_id=a["cohort_id"], point=a["point"]),
         ),
     )
+    keeps(
+        "profiles.edit",
+        Keeper(place=lambda a: "profile", back=lambda a: url_for("profiles.edit")),
+    )
+    keeps(
+        "profiles.save_cohort",
+        Keeper(
+            place=lambda a: f"profile:{a['cohort_id']}",
+            back=lambda a: url_for("profiles.edit"),
+            anchor=lambda a: f"cohort-{a['cohort_id']}",
+        ),
+    )
     login_manager.unauthorized_handler(ask_to_log_in)
 
 

@@ -6,7 +6,7 @@ from html import unescape
 
 from sqlalchemy import select
 
-from tests.helpers import AuthActions, pair, person, user_id
+from tests.helpers import AuthActions, csrf_token, pair, person, user_id
 from upward.extensions import db
 from upward.models import Cohort, CohortLead, Membership, Profile
 from upward.models.types import utcnow
@@ -126,3 +126,45 @@ def test_only_the_leads_of_their_cohort_see_a_profile(app):
     # Taken out of the cohort: the lead no longer sees it.
     lee.post(f"/program/cohorts/{cohort_id}/people/{mo_id}/remove", page="/program/")
     assert lee.client.get(url).status_code == 404
+
+
+def logged_out_elsewhere(app, email: str) -> None:
+    """Log the person in on another device and out again: every session of theirs ends."""
+    other = AuthActions(app.test_client())
+    other.login(email=email)
+    other.logout()
+
+
+def test_a_profile_typed_after_being_logged_out_elsewhere_comes_back(app):
+    mo = person(app, "mo@example.com", "Mo Mentor", "mentor")
+    token = csrf_token(mo.client, "/profile/")
+    logged_out_elsewhere(app, "mo@example.com")
+    here = {"Origin": "http://localhost", "Referer": "http://localhost/profile/"}
+    response = mo.client.post("/profile/", data={"csrf_token": token, **PROFILE}, headers=here)
+    assert response.status_code == 302 and response.location.startswith("/account/login")
+    assert mo.login(email="mo@example.com", next="/profile/").location == "/profile/"
+    page = mo.client.get("/profile/").get_data(as_text=True)
+    assert 'value="Marketing"' in page and "Here is what you typed" in page
+    assert 'data-unsaved="restored"' in page
+    with app.app_context():
+        assert db.session.get(Profile, user_id(app, "mo@example.com")) is None  # not saved for them
+    assert 'value="Marketing"' not in mo.client.get("/profile/").get_data(as_text=True)
+
+
+def test_what_someone_brings_to_a_cohort_comes_back_to_that_cohorts_form(app):
+    person(app, "lee@example.com", "Lee Lead", "program")
+    mo = person(app, "mo@example.com", "Mo Mentor", "mentor")
+    cohort_id = cohort_with(app, "lee@example.com", "mo@example.com", "mentor")
+    token = csrf_token(mo.client, "/profile/")
+    mo.client.delete_cookie("session")  # the session expired altogether
+    here = {"Origin": "http://localhost", "Referer": "http://localhost/profile/"}
+    data = {"csrf_token": token, f"c{cohort_id}-goal": "Help a leader try short video."}
+    response = mo.client.post(f"/profile/cohorts/{cohort_id}", data=data, headers=here)
+    assert response.status_code == 302
+    back = mo.login(email="mo@example.com", next=f"/profile/#cohort-{cohort_id}")
+    assert back.location == f"/profile/#cohort-{cohort_id}"
+    page = mo.client.get("/profile/").get_data(as_text=True)
+    form = page[page.index(f'action="/profile/cohorts/{cohort_id}"') :]
+    assert "Help a leader try short video." in form[: form.index("</form>")]
+    with app.app_context():
+        assert db.session.scalars(select(Membership.goal)).one() in ("", None)

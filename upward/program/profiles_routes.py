@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
+from upward import kept
 from upward.models import Cohort, Membership, User
 from upward.program import profiles
 from upward.program.profiles_forms import MembershipForm, ProfileForm
@@ -25,14 +27,14 @@ def me() -> User:
 
 
 def membership_form(
-    membership: Membership, cohort: Cohort, formdata: bool = False
+    membership: Membership, cohort: Cohort, formdata: MultiDict[str, str] | None = None
 ) -> MembershipForm:
-    """Return the form for one cohort, its themes taken from the cohort's list."""
+    """Return the form for one cohort (as saved, or as typed), its themes the cohort's list."""
     form = MembershipForm(
-        formdata=None if not formdata else request.form,
+        formdata=formdata,
         prefix=f"c{cohort.id}",
         data=None
-        if formdata
+        if formdata is not None
         else {
             "themes": membership.themes,
             "skills": "\n".join(membership.skills),
@@ -47,20 +49,30 @@ def membership_form(
 
 
 def render(
-    profile_form: ProfileForm, posted: tuple[int, MembershipForm] | None = None, status: int = 200
+    profile_form: ProfileForm,
+    posted: tuple[int, MembershipForm] | None = None,
+    status: int = 200,
+    restored: str | int | None = None,
 ) -> ResponseReturnValue:
-    """Render the profile page, with the form that came back with errors."""
+    """Render the profile page, with the form that came back with errors or was kept.
+
+    restored: which form holds text kept from a session that ended ('profile' or a cohort id).
+    """
     cohorts = []
     for membership, cohort in profiles.list_memberships(me().id):
-        form = (
-            posted[1] if posted and posted[0] == cohort.id else membership_form(membership, cohort)
-        )
+        if posted and posted[0] == cohort.id:
+            form = posted[1]
+        else:
+            typed = kept.take(f"profile:{cohort.id}") if request.method == "GET" else None
+            form = membership_form(membership, cohort, typed)
+            restored = cohort.id if typed is not None else restored
         cohorts.append((membership, cohort, form))
     return render_template(
         "profile.html",
         form=profile_form,
         cohorts=cohorts,
         zones=profiles.zone_choices(),
+        restored=restored,
     ), status
 
 
@@ -68,7 +80,11 @@ def render(
 def edit() -> ResponseReturnValue:
     """Show and save the person's own profile."""
     existing = profiles.get(me().id)
-    form = ProfileForm(obj=existing if request.method == "GET" else None)
+    typed = kept.take("profile") if request.method == "GET" else None
+    if typed is not None:
+        form = ProfileForm(formdata=typed)
+    else:
+        form = ProfileForm(obj=existing if request.method == "GET" else None)
     if form.validate_on_submit():
         draft = profiles.ProfileDraft(
             department=form.department.data or "",
@@ -84,7 +100,8 @@ def edit() -> ResponseReturnValue:
         else:
             flash("Your profile is saved.", "success")
             return redirect(url_for(".edit"))
-    return render(form, status=400 if form.errors else 200)
+    restored = "profile" if typed is not None else None
+    return render(form, status=400 if form.errors else 200, restored=restored)
 
 
 @bp.post("/cohorts/<int:cohort_id>")
@@ -94,7 +111,7 @@ def save_cohort(cohort_id: int) -> ResponseReturnValue:
     if found is None:
         abort(404)
     membership, cohort = found
-    form = membership_form(membership, cohort, formdata=True)
+    form = membership_form(membership, cohort, request.form)
     if form.validate_on_submit():
         try:
             profiles.save_membership(
