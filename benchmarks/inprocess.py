@@ -72,6 +72,7 @@ def main() -> None:
         step = re.search(r'href="(/pathways/[^"/]+/steps/[^"]+)"', dashboard).group(1)
         pathway = step.split("/steps/")[0]
         client.post(step.replace(step.split("/steps/")[0], "") + "/complete")
+        entry, pair = add_entry_and_pair(app, client)
 
         hello = Flask("hello")
         hello.get("/")(lambda: "Hello, World!")
@@ -86,6 +87,10 @@ def main() -> None:
             "dashboard": (client, "/dashboard"),
             "pathway page": (client, pathway),
             "home": (client, "/"),
+            "resources list": (client, "/resources/"),
+            "search": (client, "/search?q=feedback"),
+            "filled-in template": (client, entry),
+            "pair page": (client, pair),
         }
         timings: dict[str, list[float]] = {name: [] for name in targets}
         walls: dict[str, list[float]] = {name: [] for name in targets}
@@ -111,6 +116,47 @@ def main() -> None:
     for name, values in timings.items():
         ms, wall = statistics.median(values), statistics.median(walls[name])
         print(f"{name:<22}{ms * 1000:>8.2f}{wall * 1000:>9.2f}{counts[name]:>12}{base / ms:>13.0%}")
+
+
+def add_entry_and_pair(app, client) -> tuple[str, str]:
+    """Fill in a template as the signed-in mentor and pair them with an executive; return the
+    URLs of the entry and of the pair page."""
+    from upward.extensions import db
+    from upward.models import Pair, User
+    from upward.models.types import utcnow
+
+    answers = {
+        "title": "Town hall feedback",
+        "f_topic": "All-hands email tone",
+        "f_situation": "Tuesday's town hall, the Q&A section.",
+        "f_behavior": "Three questions were answered with 'we'll take that offline'.",
+        "f_impact": "People in the chat said they stopped asking.",
+    }
+    saved = client.post("/templates/feedback-prep", data=answers)
+    assert saved.status_code == 302, saved.status_code
+    executive = app.test_client()
+    executive.post(
+        "/account/register",
+        data={
+            "name": "Exec",
+            "email": "exec@example.com",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "role": "executive",
+        },
+    )
+    with app.app_context():
+        ids = dict(db.session.execute(db.select(User.email, User.id)).all())
+        made = Pair(
+            mentor_id=ids["bench@example.com"],
+            executive_id=ids["exec@example.com"],
+            status="active",
+            started_at=utcnow(),
+        )
+        db.session.add(made)
+        db.session.commit()
+        pair_id = made.id
+    return saved.location, f"/pairs/{pair_id}"
 
 
 if __name__ == "__main__":

@@ -22,6 +22,11 @@ PAGES = [
     "/pathways/leading",
     "/steps/why-upward",
     "/resources/",
+    "/resources/?sort=rating&audience=mentor",
+    "/resources/?bookmarked=y",
+    "/search?q=feedback",
+    "/search?q=feedback&kind=step&audience=mentor",
+    "/search?q=nonsense&kind=nothing",
     "/templates/checkin",
 ]
 FORM_KEY = re.compile(r'value="[0-9a-f]{32}"')

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
 from content_helpers import write_library
 
 from upward.content import Library, load_library
-from upward.content.search import Vocabulary, _get_sql, parse_query
+from upward.content.search import (
+    Vocabulary,
+    _compile,
+    _get_sql,
+    _trie,
+    parse_query,
+)
 
 FILES: dict[str, str | None] = {
     "content/a.md": "---\ntitle: Step A\n---\nSomething about budgets & <b>bold</b> budgets.\n",
@@ -124,3 +132,18 @@ def test_snippet_falls_back_to_the_summary(tmp_path: Path) -> None:
         "a": "Tall &lt;animals&gt; &amp; the <mark>giraffe</mark>&#x27;s neck.",
         "b": "Body text only.",
     }
+
+
+def test_highlighting_finds_the_same_whole_words_as_a_regular_expression() -> None:
+    alphabet = ["a", "b", "é", "B", "_", " ", "-", "1", "’", "new", "york", "ab", "İ", "\n"]
+    form_sets = [("ab",), ("a", "ab", "b"), ("new", "new york"), ("Ab", "aB", "é"), ("b_",)]
+    chance = random.Random(2026)
+    for forms in form_sets:
+        ordered = tuple(sorted(forms, key=lambda w: (-len(w), w)))
+        reference = re.compile(rf"(?<![^\W_])(?:{_trie(ordered)})(?![^\W_])", re.IGNORECASE)
+        highlighter = _compile(ordered)
+        assert highlighter is not None
+        for _ in range(400):
+            text = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 24)))
+            expected = [m.span() for m in reference.finditer(text)]
+            assert highlighter.spans(text) == expected, (forms, text)

@@ -481,7 +481,7 @@ class SearchIndex:
                     self._db.execute("ROLLBACK")
         return found
 
-    def _hit(self, row: SearchRow, score: float, highlight: re.Pattern[str] | None) -> Hit:
+    def _hit(self, row: SearchRow, score: float, highlight: Highlighter | None) -> Hit:
         """Return the hit for a row, with its title and best passage highlighted."""
         snippet = _snippet(row.body, highlight)
         if _OPEN not in snippet and row.summary:
@@ -540,20 +540,57 @@ def _any_of(terms: Iterable[str]) -> str:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-def _get_highlighter(query: Query, vocabularies: Sequence[Vocabulary]) -> re.Pattern[str] | None:
-    """Return a pattern for every written form of the terms a query matches."""
+def _get_highlighter(query: Query, vocabularies: Sequence[Vocabulary]) -> Highlighter | None:
+    """Return what marks every written form of the terms a query matches."""
     terms = {t for word in query.words for t in word.alternatives}
     forms = {w for v in vocabularies for t in terms for w in v.spellings.get(t, ())}
     forms.update(word.typed for word in query.words)
-    return _compile(tuple(sorted(forms, key=lambda w: (-len(w), w))))
+    return _compile(tuple(sorted(forms)))
 
 
 @lru_cache(maxsize=512)
-def _compile(forms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Compile a whole-word, case-insensitive pattern for written forms."""
-    if not forms:
-        return None
-    return re.compile(rf"(?<![^\W_])(?:{_trie(forms)})(?![^\W_])", re.IGNORECASE)
+def _compile(forms: tuple[str, ...]) -> Highlighter | None:
+    """Return the highlighter of these written forms (None for none)."""
+    folded = tuple(sorted({form.lower() for form in forms if form}, key=lambda w: (-len(w), w)))
+    return Highlighter(folded) if folded else None
+
+
+class Highlighter:
+    """Finds written forms as whole words, ignoring case: neither a letter nor a digit may
+    stand just before or after one. Where forms overlap, the leftmost wins, then the longest.
+
+    Each form is looked for with `str.find` in the lower-cased text, many times faster than a
+    regular expression over a long passage; a text whose lower case has another length (a
+    handful of letters, such as the dotted capital I) is searched with the expression instead.
+    """
+
+    def __init__(self, forms: tuple[str, ...]) -> None:
+        self.forms = forms
+        self.pattern = re.compile(rf"(?<![^\W_])(?:{_trie(forms)})(?![^\W_])", re.IGNORECASE)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Return where the forms stand in text, in order, without overlaps."""
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return [m.span() for m in self.pattern.finditer(text)]
+        found = []
+        for form in self.forms:
+            start = lowered.find(form)
+            while start >= 0:
+                end = start + len(form)
+                if (start == 0 or not text[start - 1].isalnum()) and (
+                    end == len(text) or not text[end].isalnum()
+                ):
+                    found.append((start, -end))
+                start = lowered.find(form, start + 1)
+        found.sort()
+        spans: list[tuple[int, int]] = []
+        reached = 0
+        for start, negative_end in found:
+            if start >= reached:
+                spans.append((start, -negative_end))
+                reached = -negative_end
+        return spans
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -577,10 +614,10 @@ def _group(pattern: str) -> str:
     return f"(?:{pattern})" if "|" in pattern and not pattern.startswith("(?:") else pattern
 
 
-def _snippet(text: str, highlight: re.Pattern[str] | None, *, whole: bool = False) -> str:
+def _snippet(text: str, highlight: Highlighter | None, *, whole: bool = False) -> str:
     """Return the passage of a text with the most different matches, matches between markers."""
     text = text.replace("\x00", "").replace(_OPEN, "").replace(_CLOSE, "")
-    spans = [m.span() for m in highlight.finditer(text)] if highlight else []
+    spans = highlight.spans(text) if highlight else []
     if whole or len(text) <= SNIPPET_CHARS:
         start, end = 0, len(text)
     else:
