@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.helpers import AuthActions, without_site_script
+from tests.helpers import AuthActions, count_queries, without_site_script
 from upward.extensions import db
 from upward.models import Bookmark, Rating
 
@@ -276,3 +276,21 @@ def test_step_lists_go_deeper_and_templates(client):
 def test_step_without_extras_has_no_empty_lists(client):
     html = client.get("/pathways/mentoring/steps/sbi").get_data(as_text=True)
     assert "Go deeper" not in html and "Use a template" not in html
+
+
+def test_the_list_shows_each_person_their_own_stars_in_few_statements(app, client, user):
+    other = AuthActions(app.test_client())
+    other.register(email="other@example.com")
+    rate(other, "fearless-book", 2)
+    client.get("/resources/")
+    with count_queries(app) as before:
+        html = client.get("/resources/").get_data(as_text=True)
+    assert "you gave" not in html  # the other person's stars are theirs
+    rate(user, "fearless-book", 5)
+    rate(user, "upward-talk", 3)
+    user.post("/resources/upward-talk/bookmark", page="/resources/")
+    with count_queries(app) as after:
+        html = client.get("/resources/").get_data(as_text=True)
+    assert '3.5 out of 5 · 2 ratings</span> <span class="meta">· you gave 5' in html
+    assert "you gave 3" in html
+    assert len(after) == len(before) <= 3  # the person, their bookmarks, every rating at once

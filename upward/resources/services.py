@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
 
 from upward.content import Page
 from upward.database import insert_ignoring_duplicates, upsert
@@ -52,32 +52,38 @@ class Filters:
     bookmarked: bool = False
 
 
-def get_ratings(resource_ids: Iterable[str] | None = None) -> dict[str, RatingSummary]:
-    """Return average and count per resource, in one grouped query."""
-    query = select(
-        Rating.resource_id, func.avg(Rating.stars).label("average"), func.count().label("ratings")
-    ).group_by(Rating.resource_id)
-    if resource_ids is not None:
-        query = query.where(Rating.resource_id.in_(list(resource_ids)))
-    rows = db.session.execute(query)
-    return {row.resource_id: RatingSummary(float(row.average), row.ratings) for row in rows}
+RATINGS = (
+    select(
+        Rating.resource_id,
+        func.avg(Rating.stars).label("average"),
+        func.count().label("ratings"),
+        func.max(case((Rating.user_id == bindparam("user_id"), Rating.stars))).label("mine"),
+    )
+    .where(Rating.resource_id.in_(bindparam("resource_ids", expanding=True)))
+    .group_by(Rating.resource_id)
+)
+"""Every rating of some resources and the person's own stars among them, in one statement."""
+
+BOOKMARKS = select(Bookmark.resource_id).where(Bookmark.user_id == bindparam("user_id"))
+
+
+def get_ratings(
+    resource_ids: Iterable[str], user_id: int | None
+) -> tuple[dict[str, RatingSummary], dict[str, int]]:
+    """Return the average and count per resource, and the person's own stars by resource."""
+    ids = list(resource_ids)
+    if not ids:
+        return {}, {}
+    rows = db.session.execute(RATINGS, {"resource_ids": ids, "user_id": user_id}).all()
+    summaries = {row.resource_id: RatingSummary(float(row.average), row.ratings) for row in rows}
+    return summaries, {row.resource_id: row.mine for row in rows if row.mine is not None}
 
 
 def get_bookmarks(user_id: int | None) -> set[str]:
     """Return the ids of the resources a person bookmarked."""
     if user_id is None:
         return set()
-    return set(db.session.scalars(select(Bookmark.resource_id).where(Bookmark.user_id == user_id)))
-
-
-def get_my_ratings(user_id: int | None) -> dict[str, int]:
-    """Return a person's stars by resource id."""
-    if user_id is None:
-        return {}
-    rows = db.session.execute(
-        select(Rating.resource_id, Rating.stars).where(Rating.user_id == user_id)
-    )
-    return {resource_id: stars for resource_id, stars in rows}
+    return set(db.session.scalars(BOOKMARKS, {"user_id": user_id}))
 
 
 def matches(page: Page, filters: Filters, bookmarks: set[str]) -> bool:
@@ -107,8 +113,7 @@ def list_resources(view: LibraryView, filters: Filters, user_id: int | None) -> 
     """Return the resources that pass the filters, sorted, with ratings and bookmarks."""
     bookmarks = get_bookmarks(user_id)
     pages = [page for page in view.resources() if matches(page, filters, bookmarks)]
-    ratings = get_ratings(page.id for page in pages) if pages else {}
-    mine = get_my_ratings(user_id)
+    ratings, mine = get_ratings((page.id for page in pages), user_id)
     items = [
         ResourceItem(
             page, ratings.get(page.id, RatingSummary()), page.id in bookmarks, mine.get(page.id)
@@ -150,9 +155,12 @@ def paginate(items: list[ResourceItem], page: str) -> Listing:
 
 def get_item(page: Page, user_id: int | None) -> ResourceItem:
     """Return one resource with its ratings and the person's bookmark and stars."""
-    rating = get_ratings([page.id]).get(page.id, RatingSummary())
+    ratings, mine = get_ratings([page.id], user_id)
     return ResourceItem(
-        page, rating, page.id in get_bookmarks(user_id), get_my_ratings(user_id).get(page.id)
+        page,
+        ratings.get(page.id, RatingSummary()),
+        page.id in get_bookmarks(user_id),
+        mine.get(page.id),
     )
 
 
