@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, exists, or_, select, update
 
 from upward.extensions import db
 from upward.models import Pair, PairShare, TemplateEntry, User
@@ -50,7 +50,7 @@ def partner_column(user_id: int | ColumnElement[int]) -> ColumnElement[int]:
     return case((Pair.mentor_id == user_id, Pair.executive_id), else_=Pair.mentor_id)
 
 
-def readable_share(reader_id: int) -> ColumnElement[bool]:
+def readable_share(reader_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """Return the condition for a share row the reader may read through (joined to its pair
     and entry): an active pair they are in, written by the other person, not a draft."""
     return and_(
@@ -83,20 +83,24 @@ def list_pair_choices(user_id: int) -> list[PairChoice]:
     return [PairChoice(pair_id, partner_id, name) for pair_id, partner_id, name in rows]
 
 
+SHARED_WITH = (
+    select(TemplateEntry, User)
+    .join(PairShare, PairShare.entry_id == TemplateEntry.id)
+    .join(Pair, Pair.id == PairShare.pair_id)
+    .join(User, User.id == TemplateEntry.user_id)
+    .where(readable_share(bindparam("reader_id")))
+    .order_by(TemplateEntry.updated_at.desc(), TemplateEntry.id.desc())
+)
+"""What partners share with the reader now (built once: search and the dashboard ask often)."""
+
+
 def list_shared_with(reader_id: int) -> list[tuple[TemplateEntry, User]]:
     """Return what partners share with a person now, newest first, with their authors.
 
     Two people have one open pair at most, so an entry comes once (no DISTINCT: PostgreSQL
     can't compare JSON columns).
     """
-    rows = db.session.execute(
-        select(TemplateEntry, User)
-        .join(PairShare, PairShare.entry_id == TemplateEntry.id)
-        .join(Pair, Pair.id == PairShare.pair_id)
-        .join(User, User.id == TemplateEntry.user_id)
-        .where(readable_share(reader_id))
-        .order_by(TemplateEntry.updated_at.desc(), TemplateEntry.id.desc())
-    )
+    rows = db.session.execute(SHARED_WITH, {"reader_id": reader_id})
     return [(entry, author) for entry, author in rows]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from upward.content import Found, Hit, Library, SearchRow
 from upward.discussions.services import list_shared_with
@@ -128,13 +128,15 @@ def get_own_texts(view: LibraryView, user_id: int | None) -> list[OwnText]:
     ]
 
 
+NOTES = select(
+    ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id, ReflectionNote.text
+).where(ReflectionNote.user_id == bindparam("user_id"))
+ENTRIES = select(TemplateEntry).where(TemplateEntry.user_id == bindparam("user_id"))
+
+
 def _notes(view: LibraryView, user_id: int) -> Iterable[OwnText]:
     """Return a person's reflection notes on steps they can still open."""
-    notes = db.session.execute(
-        select(
-            ReflectionNote.id, ReflectionNote.step_id, ReflectionNote.prompt_id, ReflectionNote.text
-        ).where(ReflectionNote.user_id == user_id)
-    )
+    notes = db.session.execute(NOTES, {"user_id": user_id})
     for note_id, step_id, prompt_id, text in notes:
         step = view.library.page(step_id)
         if step is None or not text.strip() or not (view.drafts or view.library.is_public(step)):
@@ -148,7 +150,7 @@ def _notes(view: LibraryView, user_id: int) -> Iterable[OwnText]:
 
 def _entries(library: Library, user_id: int) -> Iterable[OwnText]:
     """Return a person's filled-in templates."""
-    entries = db.session.scalars(select(TemplateEntry).where(TemplateEntry.user_id == user_id))
+    entries = db.session.scalars(ENTRIES, {"user_id": user_id})
     for entry in entries:
         yield OwnText(_entry_row(library, entry, "entry"), _entry_url(entry), "Yours")
 
