@@ -7,7 +7,7 @@ export CHROMIUM ?= /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres check lint typecheck browser-deps bench clean
+.PHONY: run demo test test-sqlite test-postgres check lint typecheck browser-deps bench clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(BIN)/flask: pyproject.toml
 run: $(BIN)/flask
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# A sample program in an empty database, to look around (then `make run`)
+demo: $(BIN)/flask
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
 
 # The whole suite: lint, types, then pytest on SQLite (with the browser tests), then on
 # PostgreSQL when it answers (CI insists it does). It installs axe-core itself and stops with

@@ -107,6 +107,7 @@ FEATURES = {
     "admin",
     "pairspace",
     "pairs",
+    "demo",
 }
 
 

@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from upward import (
         database,
+        demo,
         errors,
         fragments,
         kept,
@@ -57,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     fragments.init_app(app)
     register_blueprints(app)
+    demo.init_app(app)
     return app
 
 
