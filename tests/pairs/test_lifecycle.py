@@ -191,6 +191,10 @@ def test_the_pairs_list_puts_the_pairs_at_risk_first_with_the_reason(app, progra
     assert html.index("Tomás Ruiz") < html.index("Ana Able")
     assert "No first session held in the 20 days since the pair started and none is booked." in html
     assert "At risk" in html and "On track" in html
+    # The lead writes to each partner separately, as the program pathway advises.
+    at_risk = html[html.index("Tomás Ruiz") : html.index("Ana Able")]
+    assert 'href="mailto:tomas%40example.com?subject=Our%20mentoring%20sessions"' in at_risk
+    assert "write to Tomás Ruiz" in at_risk and "mailto:" not in html[html.index("Ana Able") :]
 
 
 def test_ending_a_pair_asks_first_and_ends_sharing(app, program):
