@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.helpers import ROOT, AuthActions, build_app
 from upward.extensions import db
 from upward.models import Meeting, Pair, TemplateEntry, User
+from upward.pairspace.services import list_my_pairs
 
 
 @pytest.fixture
@@ -57,6 +58,13 @@ def test_the_demo_is_a_cohort_six_weeks_in_with_pairs_in_every_state(app, runner
     space = tomas.client.get(f"/pairs/{pair_id}").get_data(as_text=True)
     assert "How your pairing is going: on track" in space
     assert "Did this session happen?" not in space  # the next session is still to come
+    # The dashboard's card says when the next session is, in each partner's own zone.
+    on_card = re.search(r"Next session (.+?) at (\d\d:\d\d)\.", tomas.client.get("/dashboard").text)
+    assert on_card and on_card.group(2) == "09:30"  # booked by Tomás, in Madrid
+    diane = signed_in(app, "diane@demo.example.com", password)
+    assert "at 08:30." in diane.client.get("/dashboard").text  # the same session, in London
+    jun = signed_in(app, "jun@demo.example.com", password)
+    assert "No session booked." in jun.client.get("/dashboard").text
     marcus = signed_in(app, "marcus@demo.example.com", password)
     assert "Sofia Haddad" in marcus.client.get("/pairs/proposals").get_data(as_text=True)
 
@@ -80,3 +88,13 @@ def test_demo_accounts_share_a_new_random_password_each_time(app, runner, tmp_pa
     second = load_demo(other.test_cli_runner())
     gen.close()
     assert first != second and len(first) >= 20
+
+
+def test_the_dashboards_pairs_read_the_same_without_the_prefetch(app, runner):
+    password = load_demo(runner)
+    tomas = signed_in(app, "tomas@demo.example.com", password)
+    card = re.search(r"Next session (.+?)\.", tomas.client.get("/dashboard").text).group(1)
+    with app.test_request_context("/"), app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email.like("tomas@%")))
+        [mine] = list_my_pairs(user_id)  # no prefetch here: read on its own
+    assert mine.partner_name == "Diane Okafor" and mine.next_session == card

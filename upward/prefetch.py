@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    func,
     inspect,
     literal_column,
     null,
@@ -42,8 +43,17 @@ from sqlalchemy.sql.elements import BindParameter
 
 from upward import sharing
 from upward.extensions import db
-from upward.models import CheckAnswer, Completion, Pair, ReflectionNote, TemplateEntry, User
-from upward.models.types import UTCDateTime
+from upward.models import (
+    CheckAnswer,
+    Completion,
+    Meeting,
+    Pair,
+    Profile,
+    ReflectionNote,
+    TemplateEntry,
+    User,
+)
+from upward.models.types import UTCDateTime, utcnow
 from upward.publishing import get_library
 
 log = logging.getLogger(__name__)
@@ -97,6 +107,8 @@ class PairRow(NamedTuple):
     pair_id: int
     partner_id: int
     partner_name: str
+    next_at: datetime | None
+    """When the pair's next planned session starts, if one is booked."""
 
 
 class PartialCompletions(dict[str, CompletionRow]):
@@ -164,6 +176,8 @@ class Prefetched:
     partner_ids: set[int] = field(default_factory=set)
     pairs: list[PairRow] = field(default_factory=list)
     proposals: list[ProposalRow] = field(default_factory=list)
+    time_zone: str | None = None
+    """The person's profile time zone (read on the dashboard only)."""
 
 
 def get_plan() -> Plan | None:
@@ -197,12 +211,16 @@ def load_user(user_id: int) -> User | None | bool:
     params: dict[str, Any] = {"user_id": user_id, "step_ids": sorted(plan.step_ids)}
     if plan.activity_step is not None:
         params["step_id"] = plan.activity_step
+    if plan.entries:
+        params["now"] = utcnow()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         rows = conn.execute(statement(plan.shape), params).all()
     if not rows:
         return None
     user = make_user(rows[0])
     found = Prefetched(user_id, plan, PartialCompletions((), plan.step_ids, user_id))
+    if plan.entries:
+        found.time_zone = rows[0].x_zone
     for row in rows:
         add_row(found, row)
     found.all_notes.sort(key=lambda note: note.updated_at, reverse=True)
@@ -234,7 +252,7 @@ def add_row(found: Prefetched, row: Any) -> None:
         found.entries.append(EntryRow(row.x_n, row.x_c, row.x_f, row.x_g, row.x_ts))
     elif kind == "partner":
         found.partner_ids.add(row.x_n)
-        found.pairs.append(PairRow(int(row.x_a), row.x_n, row.x_c))
+        found.pairs.append(PairRow(int(row.x_a), row.x_n, row.x_c, row.x_ts))
     elif kind == "proposal":
         found.proposals.append(ProposalRow(row.x_n, row.x_a, bool(row.x_f)))
 
@@ -327,11 +345,20 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
             ).where(TemplateEntry.user_id == user_id)
         )
         # The dashboard's entries and pairs go together: one plan shape fewer. Each active
-        # pair comes with the partner's name, for the dashboard's card.
+        # pair comes with the partner's name and its next session, for the dashboard's card.
         active = Pair.status == "active"
         partner = sharing.partner_column(user_id)
+        next_session = (
+            select(func.min(Meeting.starts_at))
+            .where(
+                Meeting.pair_id == Pair.id,
+                Meeting.status == "planned",
+                Meeting.starts_at > bindparam("now", type_=UTCDateTime),
+            )
+            .scalar_subquery()
+        )
         parts.append(
-            part("partner", cast(Pair.id, String), c=User.name, n=User.id)
+            part("partner", cast(Pair.id, String), c=User.name, n=User.id, ts=next_session)
             .select_from(Pair)
             .join(User, User.id == partner)
             .where(sharing.in_pair(user_id), active)
@@ -349,7 +376,10 @@ def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
                 .where(mine == user_id, proposed)
             )
     rows = union_all(*parts).subquery("x")
-    columns = [column for _, column in USER_ATTRIBUTES]
+    columns: list[Any] = [column for _, column in USER_ATTRIBUTES]
+    if entries:  # the dashboard shows sessions in the person's own time zone
+        zone = select(Profile.time_zone).where(Profile.user_id == User.id).scalar_subquery()
+        columns.append(zone.label("x_zone"))
     return (
         select(*columns, *rows.c)
         .select_from(User.__table__.outerjoin(rows, true()))

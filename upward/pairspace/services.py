@@ -12,13 +12,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from upward import prefetch, progress, sharing
 from upward.extensions import db
 from upward.health import Health, get_health
-from upward.models import ActionItem, Agreement, Cohort, Pair, PairShare, TemplateEntry, User
+from upward.meetings import services as meeting_services
+from upward.meetings import times
+from upward.models import (
+    ActionItem,
+    Agreement,
+    Cohort,
+    Meeting,
+    Pair,
+    PairShare,
+    TemplateEntry,
+    User,
+)
 from upward.models.types import utcnow
 from upward.viewer import LibraryView
 from upward.vocabulary import PROGRAM_THEMES
@@ -42,13 +53,48 @@ AGREEMENT_FIELDS = (
 )
 
 
-def list_my_pairs(user_id: int) -> list[sharing.PairChoice]:
-    """Return a person's active pairs with their partners' names (the dashboard read them)."""
+@dataclass(frozen=True, slots=True)
+class MyPair:
+    """One of a person's active pairs on their dashboard: the partner and the next session."""
+
+    pair_id: int
+    partner_name: str
+    next_session: str | None
+    """When the next planned session is, in the person's zone ('tomorrow at 09:30'), if any."""
+
+
+def list_my_pairs(user_id: int, now: datetime | None = None) -> list[MyPair]:
+    """Return a person's active pairs, partner and next session (the dashboard read them)."""
+    now = now or utcnow()
     found = prefetch.get(user_id)
     if found and found.plan.entries:
-        rows = sorted(found.pairs, key=lambda p: (p.partner_name, p.pair_id))
-        return [sharing.PairChoice(r.pair_id, r.partner_id, r.partner_name) for r in rows]
-    return sharing.list_pair_choices(user_id)
+        rows = [(r.pair_id, r.partner_name, r.next_at) for r in found.pairs]
+        zone = times.zone_name(found.time_zone)
+    else:
+        choices = sharing.list_pair_choices(user_id)
+        starts = dict(
+            db.session.execute(
+                select(Meeting.pair_id, func.min(Meeting.starts_at))
+                .where(
+                    Meeting.pair_id.in_([c.pair_id for c in choices]),
+                    Meeting.status == "planned",
+                    Meeting.starts_at > now,
+                )
+                .group_by(Meeting.pair_id)
+            ).all()
+        )
+        rows = [(c.pair_id, c.partner_name, starts.get(c.pair_id)) for c in choices]
+        zone = meeting_services.get_time_zone(user_id)
+
+    def when(starts_at: datetime | None) -> str | None:
+        if starts_at is None:
+            return None
+        return f"{times.relative_day(starts_at, zone, now)} at {times.local(starts_at, zone):%H:%M}"
+
+    return [
+        MyPair(pair_id, name, when(starts_at))
+        for pair_id, name, starts_at in sorted(rows, key=lambda r: (r[1], r[0]))
+    ]
 
 
 def get_pair_for(pair_id: int, user_id: int) -> Pair | None:
