@@ -6,7 +6,11 @@ drives each in turn, every page run between two hello-world runs, over several r
 page's share is measured side by side with the baseline on the same machine at the same time.
 
     .venv/bin/python benchmarks/load.py [--server gunicorn|granian|both] [--rounds 3]
-        [--seconds 10] [--connections 32] [--pages step,dashboard,pathway]
+        [--seconds 10] [--connections 32] [--pages step,dashboard,pathway,resources,search,
+        template,pair]
+
+The issue's 50% pages are the step page, the dashboard and the pathway page; its 25% pages are
+the resources list, search, a filled-in template and the pair page.
 """
 
 from __future__ import annotations
@@ -152,7 +156,7 @@ def parse_ms(value: str) -> float:
 
 
 HELLO = "hello world (Flask, gunicorn)"
-PAGES = ("step", "dashboard", "pathway")
+PAGES = ("step", "dashboard", "pathway", "resources", "search", "template", "pair")
 
 
 def main() -> None:
@@ -162,7 +166,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--pages", default=",".join(PAGES), help="step,dashboard,pathway")
+    parser.add_argument("--pages", default=",".join(PAGES), help=",".join(PAGES))
     parser.add_argument(
         "--granian-threads", type=int, default=1, help="blocking threads per granian worker"
     )
@@ -190,7 +194,7 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{ports[servers[0]]}"
             cookie = log_in(base)
-            paths = page_paths(base, cookie)
+            paths = page_paths(base, cookie, env)
             targets: dict[str, tuple[str, str | None]] = {}
             for server, port in ports.items():
                 for page in pages:
@@ -217,11 +221,42 @@ def main() -> None:
     report(results, shares, args)
 
 
-def page_paths(base: str, cookie: str) -> dict[str, str]:
-    """Return the step, dashboard and pathway URLs as a learner reaches them."""
+def page_paths(base: str, cookie: str, env: dict[str, str]) -> dict[str, str]:
+    """Return each page's URL as the benchmark's mentor reaches it."""
     step = first_step_url(base, cookie)
     pathway = step.split("/steps/")[0]
-    return {"step": step, "dashboard": "/dashboard", "pathway": pathway}
+    entry, pair = add_entry_and_pair_in(env)
+    return {
+        "step": step,
+        "dashboard": "/dashboard",
+        "pathway": pathway,
+        "resources": "/resources/",
+        "search": "/search?q=feedback",
+        "template": entry,
+        "pair": pair,
+    }
+
+
+def add_entry_and_pair_in(env: dict[str, str]) -> tuple[str, str]:
+    """Fill in a template as the benchmark's mentor and pair them, in the servers' database."""
+    sys.path.insert(0, str(ROOT))
+    from inprocess import add_entry_and_pair
+
+    from upward import create_app
+
+    app = create_app(
+        {
+            "SECRET_KEY": env["UPWARD_SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
+            "UPWARD_WATCH": False,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    client = app.test_client()
+    logged_in = client.post("/account/login", data={"email": EMAIL, "password": PASSWORD})
+    assert logged_in.status_code == 302, logged_in.status_code
+    return add_entry_and_pair(app, client)
 
 
 def first_step_url(base: str, cookie: str) -> str:
