@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from flask import g, has_request_context, request
 from sqlalchemy import (
     Boolean,
+    Connection,
     Integer,
     Select,
     String,
@@ -213,7 +214,7 @@ def load_user(user_id: int) -> User | None | bool:
         params["step_id"] = plan.activity_step
     if plan.entries:
         params["now"] = utcnow()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with connect_for_reading() as conn:
         rows = conn.execute(statement(plan.shape), params).all()
     if not rows:
         return None
@@ -227,6 +228,18 @@ def load_user(user_id: int) -> User | None | bool:
     found.entries.sort(key=lambda entry: entry.updated_at, reverse=True)
     g.upward_prefetched = found
     return user
+
+
+def connect_for_reading() -> Connection:
+    """Return a connection for one read: in autocommit on PostgreSQL (no BEGIN, no ROLLBACK).
+
+    SQLite's driver begins no transaction for a SELECT anyway, and switching the isolation
+    level there costs more than the read itself.
+    """
+    conn = db.engine.connect()
+    if conn.dialect.name == "sqlite":
+        return conn
+    return conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def get(user_id: int | None) -> Prefetched | None:

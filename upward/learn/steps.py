@@ -225,7 +225,7 @@ ANSWERS_ON = select(
 def get_answers(user_id: int) -> dict[tuple[str, str], Row]:
     """Return a person's latest answers, keyed by (step id, check id)."""
     # Outside a transaction, as the prefetch reads: one round trip, no BEGIN and ROLLBACK.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with prefetch.connect_for_reading() as conn:
         rows = conn.execute(ANSWERS_ON, {"user_id": user_id}).all()
     return {(row.step_id, row.check_id): row for row in rows}
 
