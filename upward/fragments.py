@@ -35,6 +35,7 @@ MAX_ITEMS = 20_000
 
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 """What csrf_token() renders in a request; the response carries the real token in its place."""
+PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 
 class FragmentCache:
@@ -84,9 +85,9 @@ def fill_in_csrf(response: Response) -> Response:
     """Put the person's CSRF token where the page's templates left the placeholder."""
     if not g.get("upward_csrf") or response.direct_passthrough or response.is_streamed:
         return response
-    body = response.get_data(as_text=True)
-    if CSRF_PLACEHOLDER in body:
-        response.set_data(body.replace(CSRF_PLACEHOLDER, signed_csrf()))
+    body = response.get_data()  # bytes: the placeholder is ASCII, so no decoding is needed
+    if PLACEHOLDER_BYTES in body:
+        response.set_data(body.replace(PLACEHOLDER_BYTES, signed_csrf().encode()))
     return response
 
 
