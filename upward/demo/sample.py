@@ -25,7 +25,7 @@ from upward.meetings import checkins
 from upward.meetings import services as sessions
 from upward.models import Meeting, Pair, User
 from upward.models.types import utcnow
-from upward.pairs import lifecycle
+from upward.pairs import lifecycle, suggestions
 from upward.pairs.suggestions import Proposal
 from upward.pairspace import services as pairspace
 from upward.program import cohorts, people, profiles
@@ -203,27 +203,33 @@ def load(now: datetime | None = None) -> str:
         users[person.email] = user
     mentors = [users[p.email] for p in MENTORS]
     executives = [users[p.email] for p in EXECUTIVES]
-    proposals = [
-        Proposal(e.id, m.id, score, reasons)
-        for m, e, score, reasons in [
-            (mentors[0], executives[0], 82.0, ("Both want: New technology", "Tuesday mornings")),
-            (mentors[1], executives[1], 77.0, ("Both want: Marketing and social media",)),
-            (mentors[2], executives[2], 64.0, ("Both want: Diversity and inclusion",)),
-            (mentors[3], executives[3], 71.0, ("Both want: Workplace culture",)),
-        ]
-    ]
-    lifecycle.propose(cohort, proposals, lead)
-    pairs = list(db.session.scalars(select(Pair).order_by(Pair.id)))
+    # The lead takes matching's suggestions as they are: the profiles were written to fit.
+    run = suggestions.run_matching(cohort, on=now.date())
+    lifecycle.propose(
+        cohort,
+        [
+            Proposal(row.executive.id, row.mentor.id, row.score or 0.0, row.reasons)
+            for row in run.rows
+            if row.mentor is not None
+        ],
+        lead,
+    )
+    pair_of = {pair.executive_id: pair for pair in db.session.scalars(select(Pair))}
+    pairs = [pair_of[executive.id] for executive in executives if executive.id in pair_of]
     for pair in pairs[:3]:
         lifecycle.accept(pair, pair.mentor_id)
         lifecycle.accept(pair, pair.executive_id)
-    lifecycle.accept(pairs[3], pairs[3].mentor_id)  # waiting for Marcus's answer
-    for pair, weeks in zip(pairs[:3], (5, 5, 3), strict=True):
+    for pair in pairs[3:]:
+        lifecycle.accept(pair, pair.mentor_id)  # waiting for the executive's answer
+    for pair, weeks in zip(pairs[:3], (5, 5, 3), strict=False):
         started = now - timedelta(weeks=weeks)
         db.session.execute(update(Pair).where(Pair.id == pair.id).values(started_at=started))
     db.session.commit()
-    on_track(pairs[0], mentors[0], executives[0], now)
-    slipping(pairs[1], mentors[1], executives[1], now)
+    by_id = {user.id: user for user in (*mentors, *executives)}
+    if len(pairs) >= 2:
+        first, second = pairs[0], pairs[1]
+        on_track(first, by_id[first.mentor_id], by_id[first.executive_id], now)
+        slipping(second, by_id[second.mentor_id], by_id[second.executive_id], now)
     # pairs[2] never met: health says so after 14 days without a first session.
     learn(mentors, executives)
     return password
