@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         publishing,
         security,
         sessions,
+        summary,
         templating,
     )
     from upward.auth import auth
@@ -53,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     kept.init_app(app)
     publishing.init_app(app)
+    summary.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import Row, Select, bindparam, delete, exists, func, insert, select, true
+from sqlalchemy.dialects import postgresql, sqlite
 
 from upward import prefetch
 from upward.content import Page, Pathway
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
-from upward.models import Completion
+from upward.models import Completion, PathwayStep, PathwaySummary
 from upward.publishing import get_first_published
 from upward.viewer import LibraryView
 
@@ -179,6 +180,7 @@ def complete_step(user_id: int, page: Page) -> None:
             Completion, user_id=user_id, step_id=page.id, version=page.version
         )
     )
+    summarize(pathways_with([page.id]), user_id)
     db.session.commit()
 
 
@@ -194,11 +196,11 @@ def reset_pathway(user_id: int, pathway: Pathway) -> None:
 
 def forget(user_id: int, step_ids: Iterable[str]) -> None:
     """Delete a person's completions of these steps."""
+    step_ids = list(step_ids)
     db.session.execute(
-        delete(Completion).where(
-            Completion.user_id == user_id, Completion.step_id.in_(list(step_ids))
-        )
+        delete(Completion).where(Completion.user_id == user_id, Completion.step_id.in_(step_ids))
     )
+    summarize(pathways_with(step_ids), user_id)
     db.session.commit()
 
 
@@ -210,6 +212,126 @@ def acknowledge_update(user_id: int, page: Page) -> None:
     if completion is not None:
         completion.version = page.version
         db.session.commit()
+
+
+# The progress summary: per person and pathway, kept in step with every completion.
+#
+# Reports count who started and finished each pathway from `pathway_summaries` instead of
+# scanning every completion. Each write above updates the summary rows of the pathways the
+# step is in, in its own transaction; a library load whose pathways list different steps
+# rebuilds those pathways' rows (`sync_summary`), and `flask progress rebuild` rebuilds all.
+
+
+def pathways_with(step_ids: Iterable[str]) -> Select:
+    """Return the ids of the pathways the summary counts any of these steps in."""
+    return select(PathwayStep.pathway_id).where(PathwayStep.step_id.in_(list(step_ids)))
+
+
+def tally(pathway_ids: Select | None, user_id: int | None = None) -> Select:
+    """Return each person's steps done and first and last completion, per pathway, from scratch."""
+    stmt = (
+        select(
+            Completion.user_id,
+            PathwayStep.pathway_id,
+            func.count().label("steps_done"),
+            func.min(Completion.completed_at).label("first_completed_at"),
+            func.max(Completion.completed_at).label("last_completed_at"),
+        )
+        .join(PathwayStep, PathwayStep.step_id == Completion.step_id)
+        .where(true())  # SQLite: a WHERE tells the upsert's ON CONFLICT from a join's ON
+        .group_by(Completion.user_id, PathwayStep.pathway_id)
+    )
+    if pathway_ids is not None:
+        stmt = stmt.where(PathwayStep.pathway_id.in_(pathway_ids))
+    if user_id is not None:
+        stmt = stmt.where(Completion.user_id == user_id)
+    return stmt
+
+
+SUMMARY_COLUMNS = ("user_id", "pathway_id", "steps_done", "first_completed_at", "last_completed_at")
+
+
+def summarize(pathway_ids: Select | None, user_id: int | None = None) -> None:
+    """Recount the summary rows of these pathways (all when None), for one person or everyone.
+
+    An upsert, so two requests of the same person at once both land; rows left with no step
+    done are deleted. The caller commits, with the completions it wrote.
+    """
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    recount = module.insert(PathwaySummary).from_select(
+        SUMMARY_COLUMNS, tally(pathway_ids, user_id)
+    )
+    db.session.execute(
+        recount.on_conflict_do_update(
+            index_elements=["user_id", "pathway_id"],
+            set_={name: recount.excluded[name] for name in SUMMARY_COLUMNS[2:]},
+        )
+    )
+    done = (
+        select(Completion.id)
+        .join(PathwayStep, PathwayStep.step_id == Completion.step_id)
+        .where(
+            Completion.user_id == PathwaySummary.user_id,
+            PathwayStep.pathway_id == PathwaySummary.pathway_id,
+        )
+    )
+    stale = delete(PathwaySummary).where(~exists(done))
+    if pathway_ids is not None:
+        stale = stale.where(PathwaySummary.pathway_id.in_(pathway_ids))
+    if user_id is not None:
+        stale = stale.where(PathwaySummary.user_id == user_id)
+    db.session.execute(stale)
+
+
+def get_summary_steps(view: LibraryView) -> dict[str, frozenset[str]]:
+    """Return the steps the summary should count for each published pathway."""
+    return {p.id: frozenset(s.id for s in view.steps(p)) for p in view.pathways()}
+
+
+def sync_summary(view: LibraryView) -> list[str]:
+    """Rebuild the summary of every pathway whose steps changed; return their ids.
+
+    Run when the library loads: reading it never writes.
+    """
+    wanted = get_summary_steps(view)
+    stored: dict[str, set[str]] = defaultdict(set)
+    for pathway_id, step_id in db.session.execute(
+        select(PathwayStep.pathway_id, PathwayStep.step_id)
+    ):
+        stored[pathway_id].add(step_id)
+    changed = sorted(p for p in wanted.keys() | stored.keys() if wanted.get(p) != stored.get(p))
+    if changed:
+        rebuild_summary(wanted, changed)
+    return changed
+
+
+def rebuild_all_summaries(view: LibraryView) -> list[str]:
+    """Recount every pathway's summary, and drop those of pathways gone; return their ids."""
+    wanted = get_summary_steps(view)
+    stored = set(db.session.scalars(select(PathwayStep.pathway_id).distinct()))
+    stored |= set(db.session.scalars(select(PathwaySummary.pathway_id).distinct()))
+    every = sorted(wanted.keys() | stored)
+    rebuild_summary(wanted, every)
+    return every
+
+
+def rebuild_summary(steps: Mapping[str, frozenset[str]], pathway_ids: list[str]) -> None:
+    """Store these pathways' steps and recount their summaries from every completion."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Workers that load the same library at once take turns; the later one finds it done.
+        db.session.execute(select(func.pg_advisory_xact_lock(SUMMARY_LOCK)))
+    db.session.execute(delete(PathwayStep).where(PathwayStep.pathway_id.in_(pathway_ids)))
+    db.session.execute(delete(PathwaySummary).where(PathwaySummary.pathway_id.in_(pathway_ids)))
+    rows = [{"pathway_id": p, "step_id": s} for p in pathway_ids for s in sorted(steps.get(p, ()))]
+    if rows:
+        db.session.execute(insert(PathwayStep), rows)
+    summarize(select(PathwayStep.pathway_id).where(PathwayStep.pathway_id.in_(pathway_ids)))
+    db.session.commit()
+
+
+SUMMARY_LOCK = 0x75707764
+"""The PostgreSQL advisory lock rebuilds of the summary take ('upwd')."""
 
 
 # In bulk: many people at once, in one query, for reports.

@@ -1,7 +1,14 @@
 """SQLAlchemy models: the database knows ids and events; the content library knows content."""
 
 from upward.models.kept import KeptWork
-from upward.models.learning import CheckAnswer, Completion, ReflectionNote, StepVersion
+from upward.models.learning import (
+    CheckAnswer,
+    Completion,
+    PathwayStep,
+    PathwaySummary,
+    ReflectionNote,
+    StepVersion,
+)
 from upward.models.mail import AccountToken, MailOptOut, SentMessage
 from upward.models.pairs import OPEN_STATUSES, Pair
 from upward.models.program import (
@@ -44,6 +51,8 @@ __all__ = [
     "Completion",
     "KeptWork",
     "Pair",
+    "PathwayStep",
+    "PathwaySummary",
     "Rating",
     "ReflectionNote",
     "StepVersion",
