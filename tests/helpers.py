@@ -63,9 +63,10 @@ def build_app(tmp_path: Path, **overrides: object) -> Iterator[Flask]:
     with app.app_context():
         db.drop_all()
         db.create_all()
-    # The app recorded no step versions at start (there were no tables): record them now,
+    # The app recorded no step versions nor summary at start (no tables): record them now,
     # as the next load would in production after `flask db upgrade`.
     app.extensions["upward.versions"].record(app.extensions["upward.library"].library)
+    app.extensions["upward.summary"].sync(app.extensions["upward.library"].library)
     yield app
     with app.app_context():
         db.session.remove()
@@ -441,6 +442,7 @@ def complete_steps(app, email: str, step_ids: list[str], days_ago: float = 0) ->
     """Record a person's completion of steps, the first one `days_ago` and a day apart."""
     from datetime import timedelta
 
+    from upward import progress
     from upward.models import Completion
 
     with app.app_context():
@@ -448,6 +450,8 @@ def complete_steps(app, email: str, step_ids: list[str], days_ago: float = 0) ->
         for n, step_id in enumerate(step_ids):
             when = utcnow() - timedelta(days=days_ago) + timedelta(days=n)
             db.session.add(Completion(user_id=uid, step_id=step_id, version="v", completed_at=when))
+        db.session.flush()
+        progress.summarize(progress.pathways_with(step_ids), uid)  # as progress's writes do
         db.session.commit()
 
 
