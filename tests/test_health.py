@@ -94,3 +94,58 @@ def test_get_health_reads_sessions_of_many_pairs_from_the_database(app):
     assert found[quiet.id].at_risk
     assert "The last two sessions were cancelled (by Eve Exec)." in found[quiet.id].reasons
     assert any("No session held for 30 days" in r for r in found[quiet.id].reasons)
+
+
+def test_the_levels_counted_in_sql_are_the_levels_assess_gives(app):
+    """`count_levels` is `assess` in SQL: over random pairs and sessions they must agree."""
+    import random
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from upward.extensions import db
+    from upward.health import count_levels, get_health
+    from upward.models import Meeting, Pair, User
+
+    rng = random.Random(15)
+    now = datetime.now(UTC)
+    with app.app_context():
+        people = [
+            User(email=f"p{n}@example.com", name=f"P {n}", password_hash="x", role=role)
+            for n in range(120)
+            for role in ("mentor" if n % 2 == 0 else "executive",)
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        meeting = 0
+        for n in range(60):
+            started = None if rng.random() < 0.1 else now - timedelta(days=rng.uniform(0, 60))
+            pair = Pair(
+                mentor_id=people[2 * n].id,
+                executive_id=people[2 * n + 1].id,
+                status=rng.choice(("active", "active", "active", "ended", "proposed")),
+                started_at=started,
+                cadence_days=rng.choice((7, 14, 28)),
+            )
+            db.session.add(pair)
+            db.session.flush()
+            for _ in range(rng.randint(0, 6)):
+                meeting += 1
+                db.session.add(
+                    Meeting(
+                        pair_id=pair.id,
+                        uid=f"m{meeting}",
+                        starts_at=now + timedelta(days=rng.uniform(-70, 20)),
+                        status=rng.choice(("planned", "held", "cancelled", "cancelled")),
+                    )
+                )
+        db.session.commit()
+        pairs = select(Pair.id)
+        counts, at_risk = count_levels(pairs, now, 1000)
+        healths = get_health(list(db.session.scalars(pairs)), now)
+        _, first_two = count_levels(pairs, now, 2)
+    expected = Counter(h.level for h in healths.values())
+    assert counts == dict(expected)
+    assert at_risk == sorted(p for p, h in healths.items() if h.at_risk)
+    assert first_two == at_risk[:2]
+    assert len(expected) == 4  # every level turned up, so each rule was compared

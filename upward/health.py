@@ -4,7 +4,8 @@ A pair is at risk when no first session is held within two weeks of starting, wh
 overdue by more than the pair's cadence, or when two sessions in a row were cancelled. The pair
 page, the lead's list, the reports and the weekly digest all ask `assess`; none keeps its own
 version. The rules are pure functions of `PairFacts`; `get_health` reads the facts of many pairs
-in three grouped queries (no query per pair) and applies them.
+in one grouped query (no query per pair; a report passes a SELECT of its pairs, not a list of
+thousands of ids) and applies them.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import takewhile
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from upward.extensions import db
 from upward.models import Meeting, Pair, User
+from upward.models.types import UTCDateTime
 
 FIRST_SESSION_WITHIN = timedelta(days=14)
 """A new pair should have held its first session by then."""
@@ -42,8 +46,8 @@ class PairFacts:
     cadence_days: int
     last_held_at: datetime | None = None
     """The start of the latest session marked held."""
-    last_two_closed: Sequence[SessionFact] = ()
-    """The latest two sessions that were held or cancelled, newest first."""
+    cancelled_in_a_row: Sequence[SessionFact] = ()
+    """The sessions cancelled since the latest held one, newest first (two at most)."""
     next_planned_at: datetime | None = None
     """The start of the next planned session still to come, if any."""
 
@@ -72,13 +76,14 @@ def facts_from_sessions(
     ordered = sorted(sessions, key=lambda s: s.starts_at, reverse=True)
     held = [s.starts_at for s in ordered if s.status == "held"]
     closed = [s for s in ordered if s.status in ("held", "cancelled")]
+    in_a_row = list(takewhile(lambda s: s.status == "cancelled", closed))
     upcoming = [s.starts_at for s in ordered if s.status == "planned" and s.starts_at >= now]
     return PairFacts(
         status=status,
         started_at=started_at,
         cadence_days=cadence_days,
         last_held_at=held[0] if held else None,
-        last_two_closed=tuple(closed[:2]),
+        cancelled_in_a_row=tuple(in_a_row[:2]),
         next_planned_at=min(upcoming) if upcoming else None,
     )
 
@@ -122,8 +127,8 @@ def overdue_reasons(facts: PairFacts, now: datetime) -> list[str]:
 
 def cancellation_reasons(facts: PairFacts) -> list[str]:
     """Say so, and by whom, when the last two sessions were both cancelled."""
-    last_two = list(facts.last_two_closed)
-    if len(last_two) < 2 or any(s.status != "cancelled" for s in last_two):
+    last_two = list(facts.cancelled_in_a_row)[:2]
+    if len(last_two) < 2:
         return []
     who = sorted({s.status_by or "someone" for s in last_two})
     return [f"The last two sessions were cancelled (by {' and '.join(who)})."]
@@ -132,71 +137,157 @@ def cancellation_reasons(facts: PairFacts) -> list[str]:
 # Reading the facts --------------------------------------------------------------------------
 
 
-def get_health(pair_ids: Collection[int], now: datetime) -> dict[int, Health]:
-    """Return the health of each pair asked for, from its sessions, in three queries."""
-    if not pair_ids:
+PairIds = Collection[int] | Select
+"""Pairs to assess: their ids, or a SELECT of their ids (a report's scope, never a long list)."""
+
+
+def get_health(pairs: PairIds, now: datetime) -> dict[int, Health]:
+    """Return the health of each pair asked for, from its sessions, in two queries."""
+    if isinstance(pairs, Select):
+        ids: Select | list[int] = pairs.correlate(None)
+    elif not pairs:
         return {}
-    ids = list(pair_ids)
-    pairs = db.session.execute(
-        select(Pair.id, Pair.status, Pair.started_at, Pair.cadence_days).where(Pair.id.in_(ids))
-    ).all()
-    held = dict(
-        db.session.execute(
-            select(Meeting.pair_id, func.max(Meeting.starts_at))
-            .where(Meeting.pair_id.in_(ids), Meeting.status == "held")
-            .group_by(Meeting.pair_id)
-        ).all()
-    )
-    closed, upcoming = read_recent_sessions(ids, now)
+    else:
+        ids = list(pairs)
+    rows = db.session.execute(read_facts(ids, now)).all()
+    streaks = read_cancellations([row.id for row in rows if row.cancelled >= 2])
     facts = {
-        pair_id: PairFacts(
-            status=status,
-            started_at=started_at,
-            cadence_days=cadence_days,
-            last_held_at=as_utc(held[pair_id]) if pair_id in held else None,
-            last_two_closed=tuple(closed.get(pair_id, ())),
-            next_planned_at=upcoming.get(pair_id),
+        row.id: PairFacts(
+            status=row.status,
+            started_at=row.started_at,
+            cadence_days=row.cadence_days,
+            last_held_at=as_utc(row.last_held_at) if row.last_held_at else None,
+            cancelled_in_a_row=tuple(streaks.get(row.id, ())),
+            next_planned_at=as_utc(row.next_planned_at) if row.next_planned_at else None,
         )
-        for pair_id, status, started_at, cadence_days in pairs
+        for row in rows
     }
     return {pair_id: assess(fact, now) for pair_id, fact in facts.items()}
 
 
-def read_recent_sessions(
-    ids: list[int], now: datetime
-) -> tuple[dict[int, list[SessionFact]], dict[int, datetime]]:
-    """Return each pair's last two held or cancelled sessions, and its next planned one."""
+def read_facts(ids: Select | list[int], now: datetime) -> Select:
+    """Return each pair's status, latest held and next planned session, cancellations since.
+
+    One statement, whatever the number of pairs: the sessions grouped per pair once, then the
+    cancellations after each pair's latest held session.
+    """
+    sessions = (
+        select(
+            Meeting.pair_id,
+            func.max(case((Meeting.status == "held", Meeting.starts_at))).label("last_held_at"),
+            func.min(
+                case(
+                    (and_(Meeting.status == "planned", Meeting.starts_at >= now), Meeting.starts_at)
+                )
+            ).label("next_planned_at"),
+        )
+        .where(Meeting.pair_id.in_(ids))
+        .group_by(Meeting.pair_id)
+        .cte("sessions")  # read twice, computed once
+    )
+    since_held = or_(sessions.c.last_held_at.is_(None), Meeting.starts_at > sessions.c.last_held_at)
+    cancelled = (
+        select(Meeting.pair_id, func.count().label("count"))
+        .join(sessions, sessions.c.pair_id == Meeting.pair_id)
+        .where(Meeting.status == "cancelled", since_held)
+        .group_by(Meeting.pair_id)
+        .subquery()
+    )
+    return (
+        select(
+            Pair.id,
+            Pair.status,
+            Pair.started_at,
+            Pair.cadence_days,
+            sessions.c.last_held_at,
+            sessions.c.next_planned_at,
+            func.coalesce(cancelled.c.count, 0).label("cancelled"),
+        )
+        .outerjoin(sessions, sessions.c.pair_id == Pair.id)
+        .outerjoin(cancelled, cancelled.c.pair_id == Pair.id)
+        .where(Pair.id.in_(ids))
+    )
+
+
+def count_levels(pairs: Select, now: datetime, first: int) -> tuple[dict[str, int], list[int]]:
+    """Count a report's pairs per health level, and return the first at-risk ids, in one query.
+
+    The levels are worked out in the database by `level_of`, the rules of `assess` in SQL (a
+    test holds the two to the same answer); the reasons of the pairs shown come from `assess`.
+    """
+    facts = read_facts(pairs.correlate(None), now).subquery()
+    level = level_of(facts, now).label("level")
+    ranked = select(
+        facts.c.id,
+        level,
+        func.count().over(partition_by=level).label("total"),
+        func.row_number().over(partition_by=level, order_by=facts.c.id).label("n"),
+    ).subquery()
+    counts: dict[str, int] = {}
+    at_risk: list[int] = []
+    found_rows: Iterable[tuple[int, str, int, int]] = db.session.execute(
+        select(ranked.c.id, ranked.c.level, ranked.c.total, ranked.c.n)
+        .where(ranked.c.n <= max(first, 1))
+        .order_by(ranked.c.level, ranked.c.n)
+    ).tuples()
+    for pair_id, found, total, n in found_rows:
+        counts[found] = total
+        if found == "at-risk" and n <= first:
+            at_risk.append(pair_id)
+    return counts, at_risk
+
+
+def level_of(facts: Any, now: datetime) -> ColumnElement[str]:
+    """Return a pair's health level from its facts (`read_facts`) as SQL: `assess` in SQL."""
+    never_met = and_(
+        facts.c.last_held_at.is_(None),
+        facts.c.started_at < now - FIRST_SESSION_WITHIN,
+    )
+    overdue = and_(
+        facts.c.last_held_at.is_not(None),
+        days_before(now, facts.c.last_held_at) > 2 * facts.c.cadence_days,
+    )
+    return case(
+        (facts.c.status == "ended", "ended"),
+        (or_(facts.c.status != "active", facts.c.started_at.is_(None)), "waiting"),
+        (or_(never_met, overdue, facts.c.cancelled >= 2), "at-risk"),
+        else_="on-track",
+    )
+
+
+def days_before(now: datetime, moment: Any) -> ColumnElement[Any]:
+    """Return the days from a stored time to now, with fractions, on either database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", literal(now, UTCDateTime) - moment) / 86400.0
+    return func.julianday(literal(now, UTCDateTime)) - func.julianday(moment)
+
+
+def read_cancellations(pair_ids: list[int]) -> dict[int, list[SessionFact]]:
+    """Return the latest two cancelled sessions of these pairs, newest first, with who did it.
+
+    Asked only for pairs cancelled twice since their latest held session: a few at most
+    (asked even for none, so a report sends the same statements whatever the data).
+    """
     newest_first = (
         func.row_number()
         .over(partition_by=Meeting.pair_id, order_by=Meeting.starts_at.desc())
         .label("n")
     )
     recent = (
-        select(
-            Meeting.pair_id, Meeting.starts_at, Meeting.status, Meeting.status_by_id, newest_first
-        )
-        .where(Meeting.pair_id.in_(ids), Meeting.status.in_(("held", "cancelled")))
+        select(Meeting.pair_id, Meeting.starts_at, Meeting.status_by_id, newest_first)
+        .where(Meeting.pair_id.in_(pair_ids), Meeting.status == "cancelled")
         .subquery()
     )
-    closed: dict[int, list[SessionFact]] = {}
-    rows: Iterable[tuple[int, datetime, str, str | None]] = db.session.execute(
-        select(recent.c.pair_id, recent.c.starts_at, recent.c.status, User.name)
+    found: dict[int, list[SessionFact]] = {}
+    rows: Iterable[tuple[int, datetime, str | None]] = db.session.execute(
+        select(recent.c.pair_id, recent.c.starts_at, User.name)
         .outerjoin(User, User.id == recent.c.status_by_id)
         .where(recent.c.n <= 2)
         .order_by(recent.c.pair_id, recent.c.n)
     )
-    for pair_id, starts_at, status, by in rows:
-        fact = SessionFact(as_utc(starts_at), status, by)
-        closed.setdefault(pair_id, []).append(fact)
-    upcoming = {
-        pair_id: as_utc(starts_at)
-        for pair_id, starts_at in db.session.execute(
-            select(Meeting.pair_id, func.min(Meeting.starts_at))
-            .where(Meeting.pair_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= now)
-            .group_by(Meeting.pair_id)
-        )
-    }
-    return closed, upcoming
+    for pair_id, starts_at, by in rows:
+        found.setdefault(pair_id, []).append(SessionFact(as_utc(starts_at), "cancelled", by))
+    return found
 
 
 def as_utc(value: datetime | str) -> datetime:
