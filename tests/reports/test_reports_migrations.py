@@ -9,6 +9,7 @@ from tests.helpers import migrated_to
 from upward.extensions import db
 
 BEFORE = "bc68e36d89a6"
+SUMMARY_BEFORE = "636511f9eeda"
 
 
 def test_first_try_answers_start_unknown_and_answers_survive_both_ways(tmp_path):
@@ -73,4 +74,43 @@ def test_certificates_and_surveys_come_and_go_without_touching_anything_else(tmp
             assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM cohorts")).scalar() == 1
         flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+
+
+def test_the_progress_summary_is_backfilled_from_the_completions_and_goes_away(tmp_path):
+    with migrated_to(tmp_path, SUMMARY_BEFORE):
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, is_author, "
+                    "is_admin, is_lead, session_version, created_at) VALUES (1, 'u@example.com', "
+                    "'N', 'x', 'mentor', false, false, false, 1, '2026-01-05 10:00:00')"
+                )
+            )
+            for n, step in enumerate(("why-upward", "sbi", "listen", "not-in-any-pathway")):
+                conn.execute(
+                    text(
+                        "INSERT INTO completions (id, user_id, step_id, version, completed_at) "
+                        "VALUES (:id, 1, :step, 'v', :at)"
+                    ),
+                    {"id": n + 1, "step": step, "at": f"2026-02-0{n + 1} 10:00:00"},
+                )
+        flask_migrate.upgrade()
+        with db.engine.begin() as conn:
+            found = {
+                row.pathway_id: row.steps_done
+                for row in conn.execute(
+                    text("SELECT pathway_id, steps_done FROM pathway_summaries")
+                )
+            }
+            assert found == {"mentoring": 2, "leading": 1}
+            # The draft step of the leading pathway is not one of its counted steps.
+            steps = conn.execute(
+                text("SELECT step_id FROM pathway_steps WHERE pathway_id = 'leading'")
+            )
+            assert sorted(step for (step,) in steps) == ["listen", "thanks"]
+        flask_migrate.downgrade(revision=SUMMARY_BEFORE)
+        assert "pathway_summaries" not in db.inspect(db.engine).get_table_names()
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT count(*) FROM completions")).scalar() == 4
         flask_migrate.downgrade(revision="base")

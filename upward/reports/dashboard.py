@@ -12,24 +12,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    case,
-    column,
-    exists,
-    func,
-    or_,
-    select,
-    values,
-)
+from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from upward import health
 from upward.content import Check, Pathway
 from upward.extensions import db
-from upward.models import CheckAnswer, Completion, Meeting, Pair, TemplateEntry, User
+from upward.models import (
+    CheckAnswer,
+    Completion,
+    Meeting,
+    Pair,
+    PathwaySummary,
+    TemplateEntry,
+    User,
+)
 from upward.models.types import utcnow
 from upward.reports.scope import Scope
 from upward.reports.sql import days_between, medians, month_of, rows
@@ -232,17 +229,16 @@ def count_people(scope: Scope, now: datetime) -> People:
     """Count enrolled and active people per role, in one query."""
     members = scope.members().subquery()
     since = now - ACTIVE_WITHIN
-    did_a_step = exists().where(
-        Completion.user_id == members.c.user_id, Completion.completed_at >= since
+    # Everyone active, as one set the members are looked up in (no probe per person).
+    held = and_(Meeting.status == "held", Meeting.starts_at >= since, Meeting.starts_at <= now)
+    active_ids = union(
+        select(Completion.user_id).where(Completion.completed_at >= since),
+        *(
+            select(person).join(Meeting, Meeting.pair_id == Pair.id).where(held)
+            for person in (Pair.mentor_id, Pair.executive_id)
+        ),
     )
-    held_a_session = exists().where(
-        Meeting.pair_id == Pair.id,
-        or_(Pair.mentor_id == members.c.user_id, Pair.executive_id == members.c.user_id),
-        Meeting.status == "held",
-        Meeting.starts_at >= since,
-        Meeting.starts_at <= now,
-    )
-    active = case((or_(did_a_step, held_a_session), 1), else_=0)
+    active = case((members.c.user_id.in_(active_ids), 1), else_=0)
     counted = rows(select(members.c.role, func.count(), func.sum(active)).group_by(members.c.role))
     enrolled: dict[str, int] = {}
     actives: dict[str, int] = {}
@@ -254,11 +250,8 @@ def count_people(scope: Scope, now: datetime) -> People:
 
 def get_pairs(scope: Scope, now: datetime) -> Pairs:
     """Count pairs by health (upward.health), name the ones at risk, time to first session."""
-    pair_ids = list(db.session.scalars(scope.pairs()))
-    healths = health.get_health(pair_ids, now)
-    by_health = Counter(h.level for h in healths.values())
-    risky = {pair_id: h for pair_id, h in healths.items() if h.at_risk}
-    shown = sorted(risky)[:AT_RISK_SHOWN]
+    by_health, shown = health.count_levels(scope.pairs(), now, AT_RISK_SHOWN)
+    reasons = health.get_health(shown, now)
     mentor, executive = aliased(User), aliased(User)
     names = {
         pair_id: (m, e)
@@ -270,9 +263,9 @@ def get_pairs(scope: Scope, now: datetime) -> Pairs:
         )
     }
     at_risk = [
-        PairAtRisk(pair_id, *names[pair_id], risky[pair_id].reasons)
+        PairAtRisk(pair_id, *names[pair_id], reasons[pair_id].reasons)
         for pair_id in shown
-        if pair_id in names
+        if pair_id in names and pair_id in reasons
     ]
     first_held = (
         select(
@@ -296,62 +289,61 @@ def get_pairs(scope: Scope, now: datetime) -> Pairs:
     return Pairs(
         by_health={level: by_health.get(level, 0) for level in HEALTH},
         at_risk=at_risk,
-        at_risk_total=len(risky),
+        at_risk_total=by_health.get("at-risk", 0),
         median_days_to_first=median,
         without_first=without_first or 0,
     )
 
 
 def get_sessions(scope: Scope, now: datetime) -> Sessions:
-    """Count sessions per month and status, who cancelled, and check-ins per held session."""
-    in_scope = Meeting.pair_id.in_(scope.pairs())
-    month = month_of(Meeting.starts_at).label("month")
+    """Count sessions per month and status, who cancelled, and check-ins per held session.
+
+    Two statements: every session of the scope grouped once (by month for the months shown,
+    status and who cancelled), and the check-ins written after held ones.
+    """
     since = (now - timedelta(days=31 * (MONTHS_SHOWN - 1))).replace(day=1)
-    by_month = rows(
-        select(
-            month,
-            Meeting.status,
-            func.count(),
-            func.sum(case((Meeting.moved_count > 0, 1), else_=0)),
-        )
-        .where(in_scope, Meeting.starts_at >= since)
-        .group_by(month, Meeting.status)
-    )
-    months: dict[str, dict[str, int]] = {}
-    for key, status, count, moved in by_month:
-        counts = months.setdefault(key, {})
-        counts[status] = counts.get(status, 0) + count
-        counts["moved"] = counts.get("moved", 0) + int(moved or 0)
+    month = case((Meeting.starts_at >= since, month_of(Meeting.starts_at))).label("month")
     by = case(
+        (Meeting.status != "cancelled", None),
         (Meeting.status_by_id == Pair.mentor_id, "mentor"),
         (Meeting.status_by_id == Pair.executive_id, "executive"),
         else_="other",
     ).label("by")
-    cancelled_by = dict(
-        rows(
-            select(by, func.count())
-            .join(Pair, Pair.id == Meeting.pair_id)
-            .where(scope.pair_filter(), Meeting.status == "cancelled")
-            .group_by(by)
-        )
-    )
-    held_meetings = select(Meeting.id).where(in_scope, Meeting.status == "held")
-    held, checkins = rows(
+    grouped = rows(
         select(
-            select(func.count()).select_from(held_meetings.subquery()).scalar_subquery(),
-            select(func.count())
-            .select_from(TemplateEntry)
-            .where(TemplateEntry.meeting_id.in_(held_meetings), TemplateEntry.is_draft.is_(False))
-            .scalar_subquery(),
+            month,
+            Meeting.status,
+            by,
+            func.count(),
+            func.sum(case((Meeting.moved_count > 0, 1), else_=0)),
         )
-    )[0]
+        .join(Pair, Pair.id == Meeting.pair_id)
+        .where(scope.pair_filter())
+        .group_by(month, Meeting.status, by)
+    )
+    months: dict[str, Counter[str]] = {}
+    cancelled_by: Counter[str] = Counter()
+    held = 0
+    for key, status, who, count, moved in grouped:
+        if key is not None:
+            months.setdefault(key, Counter()).update({status: count, "moved": int(moved or 0)})
+        if who is not None:
+            cancelled_by[who] += count
+        held += count if status == "held" else 0
+    checkins = db.session.scalar(
+        select(func.count())
+        .select_from(TemplateEntry)
+        .join(Meeting, Meeting.id == TemplateEntry.meeting_id)
+        .join(Pair, Pair.id == Meeting.pair_id)
+        .where(scope.pair_filter(), Meeting.status == "held", TemplateEntry.is_draft.is_(False))
+    )
     return Sessions(
         months=[
-            Month(key, **{s: c.get(s, 0) for s in ("planned", "held", "cancelled", "moved")})
+            Month(key, **{s: c[s] for s in ("planned", "held", "cancelled", "moved")})
             for key, c in sorted(months.items())
         ],
-        cancelled_by={who: cancelled_by.get(who, 0) for who in ("executive", "mentor", "other")},
-        held=held or 0,
+        cancelled_by={who: cancelled_by[who] for who in ("executive", "mentor", "other")},
+        held=held,
         checkins=checkins or 0,
     )
 
@@ -366,84 +358,58 @@ def audience_roles(pathway: Pathway) -> tuple[str, ...]:
 def get_pathway_rows(scope: Scope, view: LibraryView) -> list[PathwayRow]:
     """Return each pathway's progress per role, with the median days to finish it.
 
-    One scan of the completions whatever the number of pathways: they join a small table of
-    (step, pathway), then one GROUP BY per person and pathway.
+    Read from the progress summary (a row per person and pathway started, kept by
+    `upward.progress`), never from the completions: one GROUP BY per pathway and role.
     """
-    pathways = [(p, [s.id for s in view.steps(p)]) for p in view.pathways() if audience_roles(p)]
-    pathways = [(p, steps) for p, steps in pathways if steps]
+    pathways = [p for p in view.pathways() if audience_roles(p) and view.steps(p)]
     if not pathways:
         return []
+    totals = {p.id: len({s.id for s in view.steps(p)}) for p in pathways}
     members = scope.members().cte("members")
-    # Which pathway each step is in, as a table the completions join (a step may be in several).
-    steps = (
-        values(column("step_id", String), column("pathway", Integer), name="steps")
-        .data([(step_id, i) for i, (_, ids) in enumerate(pathways) for step_id in ids])
-        .cte("steps")
-    )
-    completions = (
-        select(steps.c.pathway, members.c.role, members.c.user_id, Completion.completed_at)
-        # Each person's completions come from the (user, step) index; the `|| ''` keeps SQLite
-        # from building a throwaway index of every completion by step on each request instead.
-        .join(members, members.c.user_id == Completion.user_id)
-        .join(steps, steps.c.step_id == Completion.step_id.concat(""))
-        .subquery()
-    )
-    totals = case(
-        {i: len(steps) for i, (_, steps) in enumerate(pathways)}, value=completions.c.pathway
-    )
+    summary = PathwaySummary
     for_role = or_(
         *(
-            and_(completions.c.pathway.in_(indexes), completions.c.role == role)
+            and_(summary.pathway_id.in_(ids), members.c.role == role)
             for role in PARTICIPANT_ROLES
-            if (indexes := [i for i, (p, _) in enumerate(pathways) if role in audience_roles(p)])
+            if (ids := [p.id for p in pathways if role in audience_roles(p)])
         )
     )
     per_person = (
         select(
-            completions.c.pathway,
-            completions.c.role,
-            completions.c.user_id,
-            (func.count() >= totals).label("finished"),
-            days_between(
-                func.min(completions.c.completed_at), func.max(completions.c.completed_at)
-            ).label("days"),
+            summary.pathway_id,
+            members.c.role,
+            (summary.steps_done >= case(totals, value=summary.pathway_id)).label("finished"),
+            days_between(summary.first_completed_at, summary.last_completed_at).label("days"),
         )
+        .join(members, members.c.user_id == summary.user_id)
         .where(for_role)
-        .group_by(completions.c.pathway, completions.c.role, completions.c.user_id)
         .subquery()
     )
     finished = case((per_person.c.finished, 1), else_=0)
     counts = {
-        (index, role): (started, int(done or 0))
-        for index, role, started, done in rows(
+        (pathway_id, role): (started, int(done or 0))
+        for pathway_id, role, started, done in rows(
             select(
-                per_person.c.pathway, per_person.c.role, func.count(), func.sum(finished)
-            ).group_by(per_person.c.pathway, per_person.c.role)
+                per_person.c.pathway_id, per_person.c.role, func.count(), func.sum(finished)
+            ).group_by(per_person.c.pathway_id, per_person.c.role)
         )
     }
-    group = (per_person.c.pathway * 10 + case((per_person.c.role == "mentor", 0), else_=1)).label(
-        "key"
-    )
-    finishers = select(group, per_person.c.days).where(per_person.c.finished)
-    median = medians(finishers, "days", "key")
+    key = (per_person.c.pathway_id + " " + per_person.c.role).label("key")
+    median = medians(select(key, per_person.c.days).where(per_person.c.finished), "days", "key")
     enrolled = dict(rows(select(members.c.role, func.count()).group_by(members.c.role)))
-    found = []
-    for index, (pathway, _) in enumerate(pathways):
-        for role in audience_roles(pathway):
-            if scope.role and role != scope.role:
-                continue
-            started, done = counts.get((index, role), (0, 0))
-            found.append(
-                PathwayRow(
-                    pathway=pathway,
-                    role=role,
-                    enrolled=enrolled.get(role, 0),
-                    started=started,
-                    finished=done,
-                    median_days=median.get(index * 10 + (0 if role == "mentor" else 1)),
-                )
-            )
-    return found
+    return [
+        PathwayRow(
+            pathway=pathway,
+            role=role,
+            enrolled=enrolled.get(role, 0),
+            started=counts.get((pathway.id, role), (0, 0))[0],
+            finished=counts.get((pathway.id, role), (0, 0))[1],
+            median_days=median.get(f"{pathway.id} {role}"),
+        )
+        for pathway in pathways
+        for role in audience_roles(pathway)
+        if not scope.role or role == scope.role
+    ]
 
 
 def funnel_pathways(view: LibraryView) -> list[Pathway]:

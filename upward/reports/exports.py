@@ -239,7 +239,7 @@ def pairs_rows(scope: Scope) -> Iterator[Sequence[object]]:
         .group_by(Meeting.pair_id)
         .subquery()
     )
-    healths = health.get_health(list(db.session.scalars(scope.pairs())), utcnow())
+    healths = health.get_health(scope.pairs(), utcnow())
     stmt = (
         select(
             Pair.id,
