@@ -229,7 +229,7 @@ def count_levels(pairs: Select, now: datetime, first: int) -> tuple[dict[str, in
         select(ranked.c.id, ranked.c.level, ranked.c.total, ranked.c.n)
         .where(ranked.c.n <= max(first, 1))
         .order_by(ranked.c.level, ranked.c.n)
-    ).tuples()
+    )
     for pair_id, found, total, n in found_rows:
         counts[found] = total
         if found == "at-risk" and n <= first:

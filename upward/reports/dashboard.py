@@ -9,6 +9,7 @@ opened, and knowledge-check answers are counted as right or wrong, never shown.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -215,13 +216,14 @@ def get_dashboard(
 ) -> Dashboard:
     """Build the dashboard of a scope in a fixed number of grouped queries."""
     now = now or utcnow()
+    people = count_people(scope, now)
     return Dashboard(
         scope=scope,
-        people=count_people(scope, now),
+        people=people,
         pairs=get_pairs(scope, now),
         sessions=get_sessions(scope, now),
-        pathways=get_pathway_rows(scope, view),
-        funnel=get_funnel(scope, view, funnel_pathway),
+        pathways=get_pathway_rows(scope, view, people.enrolled),
+        funnel=get_funnel(scope, view, funnel_pathway, people.enrolled),
     )
 
 
@@ -355,11 +357,14 @@ def audience_roles(pathway: Pathway) -> tuple[str, ...]:
     return (pathway.audience,) if pathway.audience in PARTICIPANT_ROLES else ()
 
 
-def get_pathway_rows(scope: Scope, view: LibraryView) -> list[PathwayRow]:
+def get_pathway_rows(
+    scope: Scope, view: LibraryView, enrolled: Mapping[str, int] | None = None
+) -> list[PathwayRow]:
     """Return each pathway's progress per role, with the median days to finish it.
 
     Read from the progress summary (a row per person and pathway started, kept by
     `upward.progress`), never from the completions: one GROUP BY per pathway and role.
+    `enrolled` is the people in scope per role, when the caller counted them already.
     """
     pathways = [p for p in view.pathways() if audience_roles(p) and view.steps(p)]
     if not pathways:
@@ -396,7 +401,8 @@ def get_pathway_rows(scope: Scope, view: LibraryView) -> list[PathwayRow]:
     }
     key = (per_person.c.pathway_id + " " + per_person.c.role).label("key")
     median = medians(select(key, per_person.c.days).where(per_person.c.finished), "days", "key")
-    enrolled = dict(rows(select(members.c.role, func.count()).group_by(members.c.role)))
+    if enrolled is None:
+        enrolled = count_enrolled(scope)
     return [
         PathwayRow(
             pathway=pathway,
@@ -417,8 +423,22 @@ def funnel_pathways(view: LibraryView) -> list[Pathway]:
     return [p for p in view.pathways() if audience_roles(p) and view.steps(p)]
 
 
-def get_funnel(scope: Scope, view: LibraryView, pathway_id: str | None) -> Funnel | None:
-    """Return one pathway's funnel: per step, who reached it, completed it, passed its checks."""
+def count_enrolled(scope: Scope) -> dict[str, int]:
+    """Count the people in scope per role."""
+    members = scope.members().subquery()
+    return dict(rows(select(members.c.role, func.count()).group_by(members.c.role)))
+
+
+def get_funnel(
+    scope: Scope,
+    view: LibraryView,
+    pathway_id: str | None,
+    enrolled: Mapping[str, int] | None = None,
+) -> Funnel | None:
+    """Return one pathway's funnel: per step, who reached it, completed it, passed its checks.
+
+    `enrolled` is the people in scope per role, when the caller counted them already.
+    """
     choices = funnel_pathways(view)
     pathway = next((p for p in choices if p.id == pathway_id), choices[0] if choices else None)
     if pathway is None:
@@ -427,7 +447,9 @@ def get_funnel(scope: Scope, view: LibraryView, pathway_id: str | None) -> Funne
     step_ids = [s.id for s in steps]
     people = scope.members().subquery()
     audience = people.c.role.in_(audience_roles(pathway))
-    audience_size = db.session.scalar(select(func.count()).select_from(people).where(audience))
+    if enrolled is None:
+        enrolled = count_enrolled(scope)
+    audience_size = sum(enrolled.get(role, 0) for role in audience_roles(pathway))
     completed = dict(
         rows(
             select(Completion.step_id, func.count())
