@@ -1,7 +1,7 @@
 """reports: a progress summary per person and pathway, and the indexes the reports group by
 
 Revision ID: 9d3b6f2a7c15
-Revises: 73c7ca962c4e
+Revises: 636511f9eeda
 Create Date: 2026-12-01 17:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "9d3b6f2a7c15"
-down_revision = "73c7ca962c4e"
+down_revision = "636511f9eeda"
 branch_labels = None
 depends_on = None
 
