@@ -11,6 +11,19 @@ from tests.helpers import migrated_to
 from upward.extensions import db
 
 
+def add_people(conn, *roles: str) -> None:
+    """Insert people with ids 1, 2, ... in these roles, as the schema since is_lead has them."""
+    for uid, role in enumerate(roles, start=1):
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, role, is_author, is_admin, "
+                "is_lead, session_version, created_at) VALUES (:id, :email, 'N', 'x', :role, "
+                "false, false, false, 1, '2026-01-05 10:00:00')"
+            ),
+            {"id": uid, "email": f"u{uid}@example.com", "role": role},
+        )
+
+
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
     with migrated_to(tmp_path):
         with db.engine.connect() as conn:
@@ -83,15 +96,7 @@ def test_invitation_details_keep_existing_invitations(tmp_path):
 def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
     with migrated_to(tmp_path, "bc68e36d89a6"):
         with db.engine.begin() as conn:
-            for uid, role in ((1, "mentor"), (2, "executive"), (3, "executive"), (4, "mentor")):
-                conn.execute(
-                    text(
-                        "INSERT INTO users (id, email, name, password_hash, role, is_author, "
-                        "is_admin, is_lead, session_version, created_at) VALUES (:id, :email, "
-                        "'N', 'x', :role, false, false, false, 1, '2026-01-05 10:00:00')"
-                    ),
-                    {"id": uid, "email": f"u{uid}@example.com", "role": role},
-                )
+            add_people(conn, "mentor", "executive", "executive", "mentor")
             for pid, mentor, executive, status in ((1, 1, 2, "active"), (2, 1, 3, "ended")):
                 conn.execute(
                     text(
@@ -141,15 +146,7 @@ def test_legacy_shares_become_shares_in_the_authors_active_pairs_only(tmp_path):
 def test_decline_notes_come_and_go_without_touching_the_pairs_sessions(tmp_path):
     with migrated_to(tmp_path, "73c7ca962c4e"):
         with db.engine.begin() as conn:
-            for uid, role in ((1, "mentor"), (2, "executive")):
-                conn.execute(
-                    text(
-                        "INSERT INTO users (id, email, name, password_hash, role, is_author, "
-                        "is_admin, is_lead, session_version, created_at) VALUES (:id, :email, "
-                        "'N', 'x', :role, false, false, false, 1, '2026-01-05 10:00:00')"
-                    ),
-                    {"id": uid, "email": f"u{uid}@example.com", "role": role},
-                )
+            add_people(conn, "mentor", "executive")
             conn.execute(
                 text(
                     "INSERT INTO pairs (id, mentor_id, executive_id, created_at, status, "
