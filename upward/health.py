@@ -16,7 +16,18 @@ from datetime import UTC, datetime, timedelta
 from itertools import takewhile
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from upward.extensions import db
 from upward.models import Meeting, Pair, User
@@ -144,12 +155,11 @@ PairIds = Collection[int] | Select
 def get_health(pairs: PairIds, now: datetime) -> dict[int, Health]:
     """Return the health of each pair asked for, from its sessions, in two queries."""
     if isinstance(pairs, Select):
-        ids: Select | list[int] = pairs.correlate(None)
+        rows = db.session.execute(read_facts(pairs.correlate(None), now)).all()
     elif not pairs:
         return {}
     else:
-        ids = list(pairs)
-    rows = db.session.execute(read_facts(ids, now)).all()
+        rows = db.session.execute(FACTS_OF, {"pair_ids": list(pairs), "now": now}).all()
     streaks = read_cancellations([row.id for row in rows if row.cancelled >= 2])
     facts = {
         row.id: PairFacts(
@@ -165,7 +175,7 @@ def get_health(pairs: PairIds, now: datetime) -> dict[int, Health]:
     return {pair_id: assess(fact, now) for pair_id, fact in facts.items()}
 
 
-def read_facts(ids: Select | list[int], now: datetime) -> Select:
+def read_facts(ids: Select | BindParameter[Any], now: datetime | BindParameter[Any]) -> Select:
     """Return each pair's status, latest held and next planned session, cancellations since.
 
     One statement, whatever the number of pairs: the sessions grouped per pair once, then the
@@ -207,6 +217,10 @@ def read_facts(ids: Select | list[int], now: datetime) -> Select:
         .outerjoin(cancelled, cancelled.c.pair_id == Pair.id)
         .where(Pair.id.in_(ids))
     )
+
+
+FACTS_OF = read_facts(bindparam("pair_ids", expanding=True), bindparam("now", type_=UTCDateTime))
+"""`read_facts` of some pairs by id, built once (a pair page asks for one pair each time)."""
 
 
 def count_levels(pairs: Select, now: datetime, first: int) -> tuple[dict[str, int], list[int]]:
@@ -262,12 +276,8 @@ def days_before(now: datetime, moment: Any) -> ColumnElement[Any]:
     return func.julianday(literal(now, UTCDateTime)) - func.julianday(moment)
 
 
-def read_cancellations(pair_ids: list[int]) -> dict[int, list[SessionFact]]:
-    """Return the latest two cancelled sessions of these pairs, newest first, with who did it.
-
-    Asked only for pairs cancelled twice since their latest held session: a few at most
-    (asked even for none, so a report sends the same statements whatever the data).
-    """
+def last_two_cancelled() -> Select:
+    """Return the latest two cancelled sessions of some pairs by id, with who cancelled."""
     newest_first = (
         func.row_number()
         .over(partition_by=Meeting.pair_id, order_by=Meeting.starts_at.desc())
@@ -275,15 +285,32 @@ def read_cancellations(pair_ids: list[int]) -> dict[int, list[SessionFact]]:
     )
     recent = (
         select(Meeting.pair_id, Meeting.starts_at, Meeting.status_by_id, newest_first)
-        .where(Meeting.pair_id.in_(pair_ids), Meeting.status == "cancelled")
+        .where(
+            Meeting.pair_id.in_(bindparam("pair_ids", expanding=True)),
+            Meeting.status == "cancelled",
+        )
         .subquery()
     )
-    found: dict[int, list[SessionFact]] = {}
-    rows: Iterable[tuple[int, datetime, str | None]] = db.session.execute(
+    return (
         select(recent.c.pair_id, recent.c.starts_at, User.name)
         .outerjoin(User, User.id == recent.c.status_by_id)
         .where(recent.c.n <= 2)
         .order_by(recent.c.pair_id, recent.c.n)
+    )
+
+
+LAST_TWO_CANCELLED = last_two_cancelled()
+
+
+def read_cancellations(pair_ids: list[int]) -> dict[int, list[SessionFact]]:
+    """Return the latest two cancelled sessions of these pairs, newest first, with who did it.
+
+    Asked only for pairs cancelled twice since their latest held session: a few at most
+    (asked even for none, so a report sends the same statements whatever the data).
+    """
+    found: dict[int, list[SessionFact]] = {}
+    rows: Iterable[tuple[int, datetime, str | None]] = db.session.execute(
+        LAST_TWO_CANCELLED, {"pair_ids": pair_ids}
     )
     for pair_id, starts_at, by in rows:
         found.setdefault(pair_id, []).append(SessionFact(as_utc(starts_at), "cancelled", by))
