@@ -109,6 +109,13 @@ def init_app(app: Flask) -> None:
         ),
     )
     keeps(
+        "pairs.decline",
+        Keeper(
+            place=lambda a: f"decline:{a['pair_id']}",
+            back=lambda a: url_for("pairs.decline", pair_id=a["pair_id"]),
+        ),
+    )
+    keeps(
         "profiles.edit",
         Keeper(place=lambda a: "profile", back=lambda a: url_for("profiles.edit")),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import AuthActions, cohort_with, member, pairs_in, user_id
+from tests.helpers import AuthActions, cohort_with, csrf_token, member, pairs_in, user_id
 
 LINK = re.compile(r"https://upward\.example\.com(/[^\s\"<>]+)")
 
@@ -86,3 +86,18 @@ def test_a_decline_note_too_long_is_refused_and_kept(mail_app, outbox):
     assert [m["Subject"] for m in outbox.to("tomas@example.com")] == [
         "Your program lead suggests you as Diane Okafor's mentor"
     ]
+
+
+def test_a_decline_note_typed_as_the_session_ended_comes_back_unsent(mail_app, outbox):
+    diane, pair_id = arrange(mail_app)
+    url = f"/pairs/proposals/{pair_id}/decline"
+    token = csrf_token(diane.client, url)
+    diane.client.delete_cookie("session")
+    here = {"Origin": "http://localhost", "Referer": f"http://localhost{url}"}
+    note = "We sit in the same weekly meeting; I'd rather learn from someone further away."
+    response = diane.client.post(url, data={"csrf_token": token, "note": note}, headers=here)
+    assert response.status_code == 302
+    assert diane.login(email="diane@example.com", next=url).location == url
+    page = diane.client.get(url).get_data(as_text=True)
+    assert note.replace("'", "&#39;") in page and 'data-unsaved="restored"' in page
+    assert [pair.status for pair in pairs_in(mail_app)] == ["proposed"]  # nothing declined yet

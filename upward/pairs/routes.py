@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from upward import kept
 from upward.forms import ButtonForm
 from upward.models import Cohort, Pair
 from upward.pairs import lifecycle, listing, suggestions
@@ -186,7 +187,8 @@ def decline(pair_id: int) -> ResponseReturnValue:
     if pair.status != "proposed":
         flash("This match is no longer open: nothing to decline.", "info")
         return redirect(url_for("pairs.proposals"))
-    form = DeclineForm()
+    typed = kept.take(f"decline:{pair.id}") if request.method == "GET" else None
+    form = DeclineForm(formdata=typed) if typed is not None else DeclineForm()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("pairs/decline.html", pair=pair, partner=partner, form=form), status
