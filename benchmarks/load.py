@@ -170,6 +170,13 @@ def main() -> None:
     parser.add_argument(
         "--granian-threads", type=int, default=1, help="blocking threads per granian worker"
     )
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=0,
+        help="first fill the database with this many people and a year of their program, "
+        "and serve a 300-step library (benchmarks/reports.py's data); give it a scratch database",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     servers = ("gunicorn", "granian") if args.server == "both" else (args.server,)
@@ -178,6 +185,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "UPWARD_RATELIMIT": "0", "UPWARD_SECRET_KEY": "bench"}
         env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
+        if args.people:
+            from reports import write_library
+
+            content, manifests = write_library(Path(tmp) / "library")
+            env["UPWARD_CONTENT_DIR"], env["UPWARD_PATHWAYS_DIR"] = str(content), str(manifests)
         subprocess.run(
             [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
             cwd=ROOT,
@@ -185,6 +197,8 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        if args.people:
+            fill_program(env, args.people)
         ports = {server: 8711 + i for i, server in enumerate(servers)}
         apps = [start_server("gunicorn", "benchmarks.hello:app", 8702, env, args.workers)]
         apps += [
@@ -194,7 +208,7 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{ports[servers[0]]}"
             cookie = log_in(base)
-            paths = page_paths(base, cookie, env)
+            paths = page_paths(base, cookie, env, pages)
             targets: dict[str, tuple[str, str | None]] = {}
             for server, port in ports.items():
                 for page in pages:
@@ -221,11 +235,13 @@ def main() -> None:
     report(results, shares, args)
 
 
-def page_paths(base: str, cookie: str, env: dict[str, str]) -> dict[str, str]:
+def page_paths(base: str, cookie: str, env: dict[str, str], pages: list[str]) -> dict[str, str]:
     """Return each page's URL as the benchmark's mentor reaches it."""
     step = first_step_url(base, cookie)
     pathway = step.split("/steps/")[0]
-    entry, pair = add_entry_and_pair_in(env)
+    # A filled-in template and a pair only when asked for (the generated library has no
+    # templates to fill in).
+    entry, pair = add_entry_and_pair_in(env) if {"template", "pair"} & set(pages) else ("", "")
     return {
         "step": step,
         "dashboard": "/dashboard",
@@ -237,22 +253,45 @@ def page_paths(base: str, cookie: str, env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def add_entry_and_pair_in(env: dict[str, str]) -> tuple[str, str]:
-    """Fill in a template as the benchmark's mentor and pair them, in the servers' database."""
-    sys.path.insert(0, str(ROOT))
-    from inprocess import add_entry_and_pair
+def fill_program(env: dict[str, str], people: int) -> None:
+    """Fill the servers' database with benchmarks/reports.py's program of this many people."""
+    from reports import generate
 
+    app = bench_app(env)
+    from upward.auth.services import register_user, set_lead
+    from upward.extensions import db
+
+    with app.app_context():
+        lead = register_user("Lead", "lead@example.com", PASSWORD, "mentor")
+        set_lead(lead, True)
+        started = time.perf_counter()
+        counts = generate(db, people, lead.id)
+        print(f"filled in {time.perf_counter() - started:.0f} s: {counts}", flush=True)
+
+
+def bench_app(env: dict[str, str]):
+    """Return the app as the servers run it, on their database, without CSRF for set-up."""
+    sys.path.insert(0, str(ROOT))
     from upward import create_app
 
-    app = create_app(
+    return create_app(
         {
             "SECRET_KEY": env["UPWARD_SECRET_KEY"],
             "SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"],
+            "UPWARD_CONTENT_DIR": env.get("UPWARD_CONTENT_DIR", str(ROOT / "content")),
+            "UPWARD_PATHWAYS_DIR": env.get("UPWARD_PATHWAYS_DIR", str(ROOT / "pathways")),
             "UPWARD_WATCH": False,
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
         }
     )
+
+
+def add_entry_and_pair_in(env: dict[str, str]) -> tuple[str, str]:
+    """Fill in a template as the benchmark's mentor and pair them, in the servers' database."""
+    from inprocess import add_entry_and_pair
+
+    app = bench_app(env)
     client = app.test_client()
     logged_in = client.post("/account/login", data={"email": EMAIL, "password": PASSWORD})
     assert logged_in.status_code == 302, logged_in.status_code

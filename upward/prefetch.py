@@ -149,6 +149,10 @@ class PartialCompletions(dict[str, CompletionRow]):
         return super().__contains__(step_id)
 
 
+Shape = tuple[bool, bool, bool, bool]
+"""What a plan reads: a step's answers and notes, all notes, entries and pairs, every step."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a page will read of the signed-in person's, besides the user row."""
@@ -157,10 +161,13 @@ class Plan:
     activity_step: str | None = None
     all_notes: bool = False
     entries: bool = False
+    every_step: bool = False
+    """step_ids are every step of the library: read all the person's completions, without a
+    list of thousands of ids (rows of steps since removed are read and never asked for)."""
 
     @property
-    def shape(self) -> tuple[bool, bool, bool]:
-        return (self.activity_step is not None, self.all_notes, self.entries)
+    def shape(self) -> Shape:
+        return (self.activity_step is not None, self.all_notes, self.entries, self.every_step)
 
 
 @dataclass
@@ -190,7 +197,7 @@ def get_plan() -> Plan | None:
     if endpoint in ("learn.home", "learn.dashboard"):
         steps = frozenset(s for p in library.pathways.values() for s in p.step_ids)
         dashboard = endpoint == "learn.dashboard"
-        return Plan(steps, all_notes=dashboard, entries=dashboard)
+        return Plan(steps, all_notes=dashboard, entries=dashboard, every_step=True)
     if endpoint == "learn.pathway":
         path = library.pathway(args.get("pathway_id", ""))
         return Plan(frozenset(path.step_ids if path else ()))
@@ -209,7 +216,9 @@ def load_user(user_id: int) -> User | None | bool:
     plan = get_plan()
     if plan is None:
         return False
-    params: dict[str, Any] = {"user_id": user_id, "step_ids": sorted(plan.step_ids)}
+    params: dict[str, Any] = {"user_id": user_id}
+    if not plan.every_step:
+        params["step_ids"] = sorted(plan.step_ids)
     if plan.activity_step is not None:
         params["step_id"] = plan.activity_step
     if plan.entries:
@@ -281,10 +290,10 @@ def make_user(row: Any) -> User:
     return user
 
 
-STATEMENTS: dict[tuple[bool, bool, bool], Select] = {}
+STATEMENTS: dict[Shape, Select] = {}
 
 
-def statement(shape: tuple[bool, bool, bool]) -> Select:
+def statement(shape: Shape) -> Select:
     """Return the combined statement for a plan's shape (built once per shape)."""
     if shape not in STATEMENTS:
         STATEMENTS[shape] = build_statement(*shape)
@@ -306,20 +315,20 @@ def part(kind: str, a: Any, *, b: Any = None, c: Any = None, n: Any = None, **mo
     )
 
 
-def build_statement(activity: bool, all_notes: bool, entries: bool) -> Select:
+def build_statement(activity: bool, all_notes: bool, entries: bool, every_step: bool) -> Select:
     """Build: the user's row, left-joined to a union of the page's rows of theirs."""
     user_id: BindParameter[int] = bindparam("user_id")
-    parts = [
-        part(
-            "completion",
-            Completion.step_id,
-            b=Completion.version,
-            ts=Completion.completed_at,
-        ).where(
-            Completion.user_id == user_id,
-            Completion.step_id.in_(bindparam("step_ids", expanding=True)),
+    completions = part(
+        "completion",
+        Completion.step_id,
+        b=Completion.version,
+        ts=Completion.completed_at,
+    ).where(Completion.user_id == user_id)
+    if not every_step:
+        completions = completions.where(
+            Completion.step_id.in_(bindparam("step_ids", expanding=True))
         )
-    ]
+    parts = [completions]
     if activity:
         step_id: BindParameter[str] = bindparam("step_id")
         parts.append(
