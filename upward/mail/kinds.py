@@ -585,3 +585,46 @@ def find_matches_off(now: datetime) -> Iterator[Due]:
         for person in (mentor_id, executive_id):
             if person != declined_by_id:
                 yield Due(f"pair {pair_id} off for {person}", person, {"pair_id": pair_id})
+
+
+# Program surveys (issue 12): when each opens is upward.reports.surveys' to say ----------------
+
+
+@kind("survey_open", "reminders")
+def survey_open(message: SentMessage, user: User | None) -> Mail | None:
+    """Ask a person to answer a survey of their cohort now open (once; nothing once answered)."""
+    from upward.models.types import utcnow
+    from upward.reports import surveys
+
+    if user is None:
+        return None
+    cohort_id, point = message.params.get("cohort_id"), message.params.get("point")
+    try:
+        survey = surveys.get_due(user, cohort_id, point, surveys.today_of(utcnow()))  # type: ignore[arg-type]
+    except surveys.NotDue:
+        return None
+    return Mail(
+        subject=f"Two minutes for {survey.cohort_name}: how is it going?",
+        intro=(
+            f"{survey.label}, {survey.cohort_name} asks three short questions: how useful your "
+            "sessions are, whether the pairing fits, and whether you'd recommend the program.",
+            "Your answer is anonymous: it is kept without your name, and your program lead "
+            "sees only the answers of groups of five or more.",
+        ),
+        action_label="Answer the survey",
+        action_url=external_url("surveys.answer", cohort_id=survey.cohort_id, point=point),
+    )
+
+
+@survey_open.due
+def find_surveys_open(now: datetime) -> Iterator[Due]:
+    """Yield one message per survey open to a person in a cohort that is not archived."""
+    from upward.reports import surveys
+
+    archived = set(db.session.scalars(select(Cohort.id).where(Cohort.archived_at.is_not(None))))
+    for survey in surveys.open_surveys(surveys.today_of(now)):
+        if survey.cohort_id in archived:
+            continue
+        key = f"survey {survey.cohort_id} {survey.point} to {survey.user_id}"
+        params = {"cohort_id": survey.cohort_id, "point": survey.point}
+        yield Due(key, survey.user_id, params)

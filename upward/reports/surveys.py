@@ -12,8 +12,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
+from upward import prefetch
 from upward.database import insert_ignoring_duplicates
 from upward.extensions import db
 from upward.models import Cohort, Meeting, Membership, Pair, User
@@ -51,6 +52,7 @@ class DueSurvey:
     cohort_name: str
     point: str
     role: str
+    user_id: int
 
     @property
     def label(self) -> str:
@@ -59,55 +61,77 @@ class DueSurvey:
 
 def list_due(user: User, today: date) -> list[DueSurvey]:
     """Return the surveys a person may answer now, in the order they were opened."""
-    held = exists().where(
-        Meeting.pair_id == Pair.id,
-        Meeting.status == "held",
+    found = prefetch.get(user.id)
+    if found is not None and found.plan.entries and not found.paired_cohorts:
+        return []  # the dashboard read their pairs: in no cohort's pair, no survey is open
+    return open_surveys(today, user.id)
+
+
+def open_surveys(today: date, user_id: int | None = None) -> list[DueSurvey]:
+    """Return the surveys open and not answered, for one person or everyone, in one query.
+
+    A cohort's first survey opens with a person's first held session in it, the mid-way one
+    half-way through its dates (once they are paired), the last one at its end or when their
+    pair ends. The mail (`upward.mail.kinds.survey_open`) and the pages both ask here.
+    """
+    person = Membership.user_id
+    in_pair = and_(
         Pair.cohort_id == Membership.cohort_id,
-        or_(Pair.mentor_id == user.id, Pair.executive_id == user.id),
+        or_(Pair.mentor_id == person, Pair.executive_id == person),
     )
-    paired = exists().where(
-        Pair.cohort_id == Membership.cohort_id,
-        Pair.status.in_(("active", "ended")),
-        or_(Pair.mentor_id == user.id, Pair.executive_id == user.id),
-    )
-    ended = exists().where(
-        Pair.cohort_id == Membership.cohort_id,
-        Pair.status == "ended",
-        or_(Pair.mentor_id == user.id, Pair.executive_id == user.id),
-    )
-    found = rows(
+    held = exists().where(in_pair, Meeting.pair_id == Pair.id, Meeting.status == "held")
+    paired = exists().where(in_pair, Pair.status.in_(("active", "ended")))
+    ended = exists().where(in_pair, Pair.status == "ended")
+    answered = [
+        exists().where(
+            SurveyReceipt.cohort_id == Membership.cohort_id,
+            SurveyReceipt.user_id == person,
+            SurveyReceipt.point == point,
+        )
+        for point in POINTS
+    ]
+    stmt = (
         select(
             Cohort.id,
             Cohort.name,
             Cohort.starts_on,
             Cohort.ends_on,
             Membership.role,
+            person,
             held,
             paired,
             ended,
+            *answered,
         )
         .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == user.id, Membership.left_at.is_(None))
-        .order_by(Cohort.starts_on, Cohort.id)
+        .join(User, User.id == person)
+        .where(Membership.left_at.is_(None), User.deactivated_at.is_(None))
+        .order_by(person, Cohort.starts_on, Cohort.id)
     )
-    answered = set(
-        rows(
-            select(SurveyReceipt.cohort_id, SurveyReceipt.point).where(
-                SurveyReceipt.user_id == user.id
-            )
-        )
-    )
+    if user_id is not None:
+        stmt = stmt.where(person == user_id)
     due = []
-    for cohort_id, name, starts_on, ends_on, role, has_held, has_pair, has_ended in found:
+    for (
+        cohort_id,
+        name,
+        starts_on,
+        ends_on,
+        role,
+        who,
+        has_held,
+        has_pair,
+        has_ended,
+        *done,
+    ) in rows(stmt):
         halfway = starts_on + (ends_on - starts_on) / 2
         opened = {
             "first": bool(has_held),
             "mid": bool(has_pair) and today >= halfway,
             "end": bool(has_pair) and (today >= ends_on or bool(has_ended)),
         }
-        for point, is_open in opened.items():
-            if is_open and (cohort_id, point) not in answered:
-                due.append(DueSurvey(cohort_id, name, point, role))
+        for (point, is_open), was_answered in zip(opened.items(), done, strict=True):
+            if is_open and not was_answered:
+                due.append(DueSurvey(cohort_id, name, point, role, who))
     return due
 
 
