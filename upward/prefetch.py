@@ -7,8 +7,8 @@ no ROLLBACK either). The page's services then find their rows in `g` instead of 
 
 - completions of the steps the page shows (not all of the person's),
 - on a step, the person's answers and notes on that step,
-- on the dashboard, all of the person's notes and filled-in templates, their partners, and the
-  proposed matches waiting for their answer.
+- on the dashboard, all of the person's notes and filled-in templates, their partners, the
+  proposed matches waiting for their answer, and the cohorts they have a pair in (surveys).
 
 Every other page, and every POST, loads the user through the ORM session as before. The user
 object is attached to the session without SQL, so it behaves like one loaded by a query.
@@ -186,6 +186,8 @@ class Prefetched:
     proposals: list[ProposalRow] = field(default_factory=list)
     time_zone: str | None = None
     """The person's profile time zone (read on the dashboard only)."""
+    paired_cohorts: set[int] = field(default_factory=set)
+    """Cohorts the person has (or had) a pair in: a program survey can be open only there."""
 
 
 def get_plan() -> Plan | None:
@@ -277,6 +279,8 @@ def add_row(found: Prefetched, row: Any) -> None:
         found.pairs.append(PairRow(int(row.x_a), row.x_n, row.x_c, row.x_ts))
     elif kind == "proposal":
         found.proposals.append(ProposalRow(row.x_n, row.x_a, bool(row.x_f)))
+    elif kind == "paired cohort":
+        found.paired_cohorts.add(row.x_n)
 
 
 USER_ATTRIBUTES = [(attr.key, attr.columns[0]) for attr in inspect(User).column_attrs]
@@ -384,6 +388,12 @@ def build_statement(activity: bool, all_notes: bool, entries: bool, every_step: 
             .select_from(Pair)
             .join(User, User.id == partner)
             .where(sharing.in_pair(user_id), active)
+        )
+        # The cohorts of the person's pairs, so the dashboard asks for surveys only then.
+        parts.append(
+            part("paired cohort", cast(Pair.cohort_id, String), n=Pair.cohort_id)
+            .where(sharing.in_pair(user_id), Pair.status.in_(("active", "ended")))
+            .where(Pair.cohort_id.is_not(None))
         )
         # Proposed matches waiting for this person's answer, with the partner's name.
         proposed = Pair.status == "proposed"

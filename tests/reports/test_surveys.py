@@ -155,3 +155,24 @@ def test_a_comment_typed_after_the_session_ended_comes_back(app, cohort):
     assert typed in mentor.client.get(url).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
+
+
+def test_an_open_survey_is_on_the_persons_dashboard_until_answered(app, cohort):
+    cohort_id, people = cohort
+    link = f"/surveys/{cohort_id}/first"
+    assert link in people["m0"].client.get("/dashboard").get_data(as_text=True)
+    assert answer(people["m0"], cohort_id).status_code == 302
+    assert link not in people["m0"].client.get("/dashboard").get_data(as_text=True)
+    assert link in people["e0"].client.get("/dashboard").get_data(as_text=True)
+    newcomer = person(app, "new@example.com", "Nia New", "mentor")
+    enrol(app, cohort_id, "new@example.com", "mentor")
+    assert "/surveys/" not in newcomer.client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_leads_dashboard_links_to_the_survey_results(app, cohort):
+    cohort_id, _ = cohort
+    lead = AuthActions(app.test_client())
+    lead.login("lead@example.com")
+    html = lead.client.get(f"/reports/cohorts/{cohort_id}").get_data(as_text=True)
+    assert f"/reports/cohorts/{cohort_id}/feedback" in html
+    assert "/reports/feedback" in lead.client.get("/reports/").get_data(as_text=True)

@@ -13,9 +13,11 @@ from upward.discussions.services import list_entries
 from upward.forms import ButtonForm
 from upward.learn import steps
 from upward.learn.forms import CheckForm, NoteForm
+from upward.models.types import utcnow
 from upward.pairs.lifecycle import get_waiting
 from upward.pairspace.services import list_my_pairs
 from upward.publishing import get_last_updated
+from upward.reports import surveys
 from upward.security import is_safe_redirect
 from upward.viewer import current_user_id, get_view
 
@@ -56,6 +58,7 @@ def dashboard() -> ResponseReturnValue:
         proposals=get_waiting(current_user.id),
         notes=steps.get_notes(current_user.id),
         entries=list_entries(current_user.id),
+        surveys=surveys.list_due(current_user, surveys.today_of(utcnow())),
         library=view.library,
     )
 
