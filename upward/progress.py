@@ -300,7 +300,9 @@ def sync_summary(view: LibraryView) -> list[str]:
         select(PathwayStep.pathway_id, PathwayStep.step_id)
     ):
         stored[pathway_id].add(step_id)
-    changed = sorted(p for p in wanted.keys() | stored.keys() if wanted.get(p) != stored.get(p))
+    changed = sorted(
+        p for p in wanted.keys() | stored.keys() if wanted.get(p, set()) != stored.get(p, set())
+    )
     if changed:
         rebuild_summary(wanted, changed)
     return changed
