@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -118,3 +120,66 @@ def test_a_broken_index_snapshot_is_only_a_miss(tmp_path: Path) -> None:
     cache.write(page_entries, manifest_entries, ([], {}, b"not a database"))
     store = open_store(content, pathways, tmp_path / "cache")
     assert [hit.id for hit in store.library.search("text")] == ["b"]
+
+
+def library_of(store: LibraryStore) -> tuple:
+    """Return what learners and authors see of a store's library, search included."""
+    library = store.library
+    return (
+        {i: (p.title, p.version, p.blocks, p.headings, p.text) for i, p in library.pages.items()},
+        {i: (p.title, p.step_ids, p.intro_html) for i, p in library.pathways.items()},
+        [str(problem) for problem in library.warnings],
+        found(store, "text"),
+        found(store, "stpe"),
+    )
+
+
+WRITE_CACHE = """
+import sys
+from pathlib import Path
+from upward.content import LibraryStore, UrlScheme
+from upward.content.cache import ParseCache, get_key
+content, pathways, folder = map(Path, sys.argv[1:])
+cache = ParseCache(folder, get_key(content, UrlScheme()))
+store = LibraryStore(content, pathways, UrlScheme(), cache)
+print(len(store.parsed))
+"""
+
+
+def test_a_cache_written_by_another_process_gives_the_same_library(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    touch(content / "c.md", "---\ntitle: Step C\n---\nSee [B](b.md).\n")  # unlisted: a warning
+    folder = tmp_path / "cache"
+    out = subprocess.run(
+        [sys.executable, "-c", WRITE_CACHE, str(content), str(pathways), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "4"
+    store = open_store(content, pathways, folder)
+    assert store.parsed == []
+    assert library_of(store) == library_of(LibraryStore(content, pathways, UrlScheme()))
+
+
+def test_a_changed_file_is_never_served_from_the_cache_even_at_the_same_size(
+    tmp_path: Path,
+) -> None:
+    content, pathways = make(tmp_path)
+    open_store(content, pathways, tmp_path / "cache")
+    touch(content / "b.md", STEP_B.replace("Text B", "Text Z"))  # same size, later mtime
+    store = open_store(content, pathways, tmp_path / "cache")
+    assert store.parsed == ["b.md"]
+    assert "Text Z" in store.library.pages["b"].html
+
+
+def test_a_truncated_cache_file_is_ignored_and_written_again(tmp_path: Path) -> None:
+    content, pathways = make(tmp_path)
+    first = open_store(content, pathways, tmp_path / "cache")
+    assert first.cache is not None
+    data = first.cache.path.read_bytes()
+    first.cache.path.write_bytes(data[: len(data) // 2])
+    again = open_store(content, pathways, tmp_path / "cache")
+    assert sorted(again.parsed) == ["a.md", "b.md", "p.yml"]
+    assert library_of(again) == library_of(first)
+    assert open_store(content, pathways, tmp_path / "cache").parsed == []
