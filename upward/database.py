@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache, partial
@@ -15,7 +16,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import Insert, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 
 from upward.extensions import db, migrate
 
@@ -43,6 +44,22 @@ def init_app(app: Flask) -> None:
                 event.listen(db.engine, "do_connect", connect_watched)
             event.listen(db.engine, "checkin", note_checkin)
             event.listen(db.engine, "checkout", partial(ping_if_idle, db.engine.dialect))
+        ENGINES.add(db.engine)
+
+
+ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Every engine of this process, so that a forked worker opens connections of its own."""
+
+
+def forget_after_fork() -> None:
+    """In a forked worker, drop the pooled connections and watchdog state of the parent.
+
+    A server that loads the app before forking (gunicorn --preload, `python -m upward.serve`)
+    would otherwise have every worker talk over the same sockets.
+    """
+    for engine in list(ENGINES):
+        engine.dispose(close=False)  # the parent still owns them: don't close them under it
+    WATCHDOG.reset()
 
 
 IDLE_PING_SECONDS = 10.0
@@ -142,6 +159,12 @@ class Watchdog:
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
 
+    def reset(self) -> None:
+        """Forget the waits and the thread of a parent process (after a fork)."""
+        self.lock = threading.Lock()
+        self.waiting = {}
+        self.thread = None
+
     @contextmanager
     def watch(self, connection: Any) -> Iterator[None]:
         """Watch one wait for the server on a psycopg connection."""
@@ -189,6 +212,8 @@ def shut_down(fd: int) -> None:
 
 
 WATCHDOG = Watchdog(WATCHDOG_SECONDS)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=forget_after_fork)
 
 
 @cache

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +25,8 @@ from .search import SearchIndex
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 0.3
+_WATCHING: weakref.WeakSet[LibraryStore] = weakref.WeakSet()
+"""The stores watching their folders in this process."""
 
 
 @contextmanager
@@ -217,7 +221,12 @@ class LibraryStore:
         return True
 
     def watch(self) -> None:
-        """Reload shortly after files change, in a background (daemon) thread."""
+        """Reload shortly after files change, in a background (daemon) thread.
+
+        A server that loads the app once and then forks its workers (gunicorn --preload,
+        `python -m upward.serve`) hands the watching over: each worker starts its own watcher
+        and catches up with changes since the load, and the parent stops watching.
+        """
         from watchdog.events import FileSystemEventHandler
         from watchdog.observers import Observer
 
@@ -237,15 +246,34 @@ class LibraryStore:
                 observer.schedule(Handler(), str(folder), recursive=True)
         observer.start()
         self._observer = observer
+        _WATCHING.add(self)
 
     def stop(self) -> None:
         """Stop watching for changes."""
+        _WATCHING.discard(self)
         if self._timer is not None:
             self._timer.cancel()
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)
             self._observer = None
+
+    def _after_fork_in_parent(self) -> None:
+        """Leave the watching to the forked workers: this process only forks more of them."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._observer is not None:
+            self._observer.stop()  # not joined: its thread ends by itself
+            self._observer = None
+
+    def _after_fork_in_child(self) -> None:
+        """Watch from this worker (threads don't survive a fork) and catch up with changes."""
+        if self._lock.locked():  # forked in the middle of a reload, which ends only there
+            self._lock = threading.Lock()
+            gc.enable()
+        self._observer = self._timer = None
+        self.watch()
+        self._schedule()
 
     def _schedule(self) -> None:
         """Debounce bursts of file events (editors write several times) into one reload."""
@@ -261,3 +289,22 @@ class LibraryStore:
             self.reload()
         except Exception:
             log.exception("reloading the content library failed")
+
+
+def _stop_watching_in_parent() -> None:
+    """After a fork, stop this process's watchers (see LibraryStore.watch)."""
+    for store in list(_WATCHING):
+        store._after_fork_in_parent()
+
+
+def _watch_in_child() -> None:
+    """After a fork, restart in the child the watchers its parent had."""
+    for store in list(_WATCHING):
+        try:
+            store._after_fork_in_child()
+        except Exception:
+            log.exception("watching the content folders after a fork failed")
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_parent=_stop_watching_in_parent, after_in_child=_watch_in_child)
