@@ -1,107 +1,232 @@
-"""Start-up and reload of a large library the way production runs it: gunicorn, several workers.
+"""Start-up and reload of a large library the way production runs it: several worker processes.
 
-For a generated library (benchmarks/library_load.py writes the files) it reports:
-- the time from starting gunicorn until the first answer and until every worker is ready,
-  with no parse cache (the first start) and with one (every later start);
-- memory per worker (RSS, and PSS: what is really its own);
-- a one-file reload in one process, the library of that size loaded (median of several).
+For a generated library (benchmarks/library_load.py writes the files) it reports, per server:
+- the time from starting the server until the first answer, and until every worker has
+  answered (each answer names its worker's process id);
+- memory per worker once all have answered: RSS, PSS and what is its own (private pages);
+- a one-file reload, the library of that size loaded: of the store alone, and in the app
+  (with what the app does when a library loads: recording step versions).
+
+Servers: `gunicorn` (each worker loads the app), `gunicorn-preload` (gunicorn --preload: the
+app loads once, then the workers fork), `granian` (granian's own command: each worker loads
+the app) and `serve` (python -m upward.serve: granian, the app loaded before the fork).
+`--before DIR` runs the same rows with the code of another checkout (say `git archive main`),
+side by side in one run.
 
     .venv/bin/python benchmarks/library_start.py [--files 10000] [--workers 5] [--reloads 5]
+        [--before DIR] [--rows gunicorn:none,gunicorn:warm,serve:warm]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # last: a child measuring another checkout imports its code
 BIN = Path(sys.executable).parent
 
 from benchmarks.library_load import generate  # noqa: E402
 
-HOOK = """
-import time
-def post_worker_init(worker):
-    with open({path!r}, "a") as f:
-        f.write(f"{{time.time()}}\\n")
-"""
+PID_APP = '''
+"""The app, with each answer naming the worker process that gave it."""
+import os
+from app import app as upward_app
+
+def app(environ, start_response):
+    def start(status, headers, exc_info=None):
+        return start_response(status, [*headers, ("X-Worker", str(os.getpid()))], exc_info)
+    return upward_app(environ, start)
+'''
+SERVERS = ("gunicorn", "gunicorn-preload", "granian", "serve")
+CACHES = ("none", "cold", "warm")
+"""none: UPWARD_PARSE_CACHE=0; cold: the cache on, its file removed first; warm: as left."""
+DEFAULT_ROWS = "gunicorn:none,gunicorn:cold,gunicorn:warm,granian:warm,serve:none,serve:warm"
 
 
-def start(env: dict[str, str], workers: int, port: int, ready_file: Path) -> dict[str, object]:
-    """Start gunicorn; time its first answer and every worker's readiness; then stop it."""
-    ready_file.write_text("")
-    config = ready_file.with_suffix(".conf.py")
-    config.write_text(HOOK.format(path=str(ready_file)))
-    started = time.time()
-    proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(config), "--workers", str(workers)]
-        + ["--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-        cwd=ROOT,
-        env=env,
-    )
-    first = None
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def command(server: str, workers: int, port: int) -> list[str]:
+    """Return the command line that serves the benchmark app on a port."""
+    if server.startswith("gunicorn"):
+        preload = ["--preload"] if server == "gunicorn-preload" else []
+        return [str(BIN / "gunicorn"), "--workers", str(workers), *preload, "--timeout", "600"] + [
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "pid_app:app",
+        ]
+    if server == "granian":
+        return [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers)] + [
+            "--blocking-threads",
+            "1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "pid_app:app",
+        ]
+    return [sys.executable, "-m", "upward.serve", "--workers", str(workers)] + [
+        "--port",
+        str(port),
+        "pid_app:app",
+    ]
+
+
+def ask(port: int) -> int | None:
+    """Return the process id of the worker that answered /, or None without an answer."""
     try:
-        while time.time() - started < 600:
-            if first is None:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
-                    first = time.time() - started
-                except OSError:
-                    pass
-            stamps = [float(x) for x in ready_file.read_text().split()]
-            if first is not None and len(stamps) >= workers:
-                break
-            time.sleep(0.05)
-        else:
-            raise SystemExit("gunicorn did not get ready in 10 minutes")
-        memory = worker_memory(proc.pid)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            return int(response.headers["X-Worker"])
+    except (OSError, TypeError, ValueError):
+        return None
+
+
+def start(server: str, env: dict[str, str], root: Path, workers: int) -> dict[str, object]:
+    """Start a server; time its first answer and the first answer of every worker; stop it."""
+    port = free_port()
+    log = open(Path(env["BENCH_TMP"]) / f"{server}.log", "ab")  # noqa: SIM115
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        command(server, workers, port), cwd=root, env=env, stdout=log, stderr=log
+    )
+    seen: dict[int, float] = {}
+    done = threading.Event()
+
+    def keep_asking() -> None:
+        while not done.is_set() and proc.poll() is None:
+            pid = ask(port)
+            if pid is None:
+                time.sleep(0.02)
+            else:
+                seen.setdefault(pid, time.monotonic() - started)
+                if len(seen) >= workers:
+                    done.set()
+
+    askers = [threading.Thread(target=keep_asking) for _ in range(2 * workers)]
+    try:
+        for asker in askers:
+            asker.start()
+        if not done.wait(900):
+            raise SystemExit(f"{server} did not answer from {workers} workers in 15 minutes")
+        for asker in askers:
+            asker.join()
+        memory = [process_memory(pid) for pid in seen]
     finally:
+        done.set()
         proc.terminate()
         proc.wait()
-    return {"first": first, "all": max(stamps) - started, "memory": memory}
+        log.close()
+    if proc.returncode not in (0, -15) and len(seen) < workers:
+        raise SystemExit(f"{server} stopped with {proc.returncode}")
+    return {"first": min(seen.values()), "all": max(seen.values()), "memory": memory}
 
 
-def worker_memory(master: int) -> list[tuple[float, float]]:
-    """Return (RSS MB, PSS MB) of each worker process of a gunicorn master."""
+def process_memory(pid: int) -> tuple[float, float, float]:
+    """Return (RSS, PSS, private) of a process in MB."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    values = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:]}
+    private = values["Private_Clean"] + values["Private_Dirty"]
+    return values["Rss"] / 1024, values["Pss"] / 1024, private / 1024
+
+
+def reloads(content: Path, pathways: Path, runs: int) -> dict[str, list[float]]:
+    """Time one-file reloads of a loaded store, and of the app's store (with its callbacks)."""
+    import logging
+
+    from upward import create_app
+    from upward.content import LibraryStore
+    from upward.publishing import URLS, get_store
+
+    logging.disable(logging.WARNING)  # the generated library's warnings, logged every load
+    target = next((content / "steps").iterdir())
+    timings: dict[str, list[float]] = {"store": [], "app": []}
+    store = LibraryStore(content, pathways, URLS)
+    app = create_app()
+    with app.app_context():
+        stores = {"store": store, "app": get_store()}
+    for run in range(runs):
+        for label, each in stores.items():
+            target.write_text(target.read_text() + f"\nOne more sentence {run}.\n")
+            started = time.perf_counter()
+            assert each.reload(), each.problems
+            timings[label].append(time.perf_counter() - started)
+            assert each.parsed == [target.relative_to(content).as_posix()]
+    return timings
+
+
+def measure_reloads(root: Path, env: dict[str, str], content: Path, pathways: Path, runs: int):
+    """Run reloads() in a child process with the code of a checkout."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-reload", str(content), str(pathways), str(runs)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_rows(
+    label: str, root: Path, rows: list[tuple[str, str]], env: dict[str, str], args, paths
+) -> list[tuple[str, str, str, dict[str, object]]]:
+    """Start each row's server with one checkout's code; return the results."""
+    content, pathways, tmp = paths
+    code = tmp / f"code-{label}"
+    code.mkdir(exist_ok=True)
+    (code / "pid_app.py").write_text(PID_APP)
+    env = {
+        **env,
+        "PYTHONPATH": f"{code}{os.pathsep}{root}",
+        "DATABASE_URL": env.get("DATABASE_URL") or f"sqlite:///{tmp}/bench-{label}.db",
+    }
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    caches = root / "instance" / "parse-cache"
     found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for server, cache in rows:
+        if server == "serve" and not (root / "upward" / "serve.py").exists():
             continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if ppid != master:
-                continue
-            rollup = (entry / "smaps_rollup").read_text().splitlines()
-        except (OSError, ValueError):
-            continue
-        values = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:]}
-        found.append((values["Rss"] / 1024, values["Pss"] / 1024))
+        if cache in ("none", "cold"):
+            for old in caches.glob("library-*"):
+                old.unlink()
+        run_env = {**env, "UPWARD_PARSE_CACHE": "0" if cache == "none" else "1"}
+        result = start(server, run_env, root, args.workers)
+        found.append((label, server, cache, result))
+        print_row(found[-1], flush=True)
     return found
 
 
-def reloads(content: Path, pathways: Path, runs: int) -> list[float]:
-    """Time one-file reloads of a loaded store (with the site's URLs), in this process."""
-    from upward.content import LibraryStore
-    from upward.publishing import URLS
-
-    store = LibraryStore(content, pathways, URLS)
-    target = next((content / "steps").iterdir())
-    timings = []
-    for run in range(runs):
-        target.write_text(target.read_text() + f"\nOne more sentence {run}.\n")
-        started = time.perf_counter()
-        assert store.reload(), store.problems
-        timings.append(time.perf_counter() - started)
-        assert store.parsed == [target.relative_to(content).as_posix()]
-    return timings
+def print_row(row: tuple[str, str, str, dict], flush: bool = False) -> None:
+    label, server, cache, r = row
+    rss, pss, own = (statistics.median(m[i] for m in r["memory"]) for i in range(3))
+    print(
+        f"{label:<7}{server:<18}{cache:<7}{r['first']:>9.1f} s{r['all']:>9.1f} s"
+        f"{rss:>8.0f} MB{pss:>8.0f} MB{own:>8.0f} MB",
+        flush=flush,
+    )
 
 
 def main() -> None:
@@ -109,55 +234,49 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--reloads", type=int, default=5)
-    parser.add_argument("--port", type=int, default=8711)
+    parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument("--rows", default=DEFAULT_ROWS, help="server:cache,... to start")
+    parser.add_argument("--child-reload", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_reload:
+        content, pathways, runs = args.child_reload
+        print(json.dumps(reloads(Path(content), Path(pathways), int(runs))))
+        return
+    rows = [tuple(row.split(":")) for row in args.rows.split(",")]
+    for server, cache in rows:
+        assert server in SERVERS and cache in CACHES, f"unknown row {server}:{cache}"
 
-    from upward.content.cache import ParseCache, get_key
-    from upward.publishing import URLS
-
-    with tempfile.TemporaryDirectory() as tmp:
-        content, pathways = generate(Path(tmp), args.files)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        content, pathways = generate(tmp, args.files)
         env = {
             **os.environ,
             "UPWARD_CONTENT_DIR": str(content),
             "UPWARD_PATHWAYS_DIR": str(pathways),
             "UPWARD_SECRET_KEY": "bench",
-            "UPWARD_WATCH": "0",
-            "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
+            "UPWARD_WATCH": "1",
+            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+            "BENCH_TMP": str(tmp),
         }
-        subprocess.run(
-            [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
+        checkouts = [("after", ROOT)]
+        if args.before:
+            checkouts.insert(0, ("before", args.before.resolve()))
+        print(f"{args.files} files, {args.workers} workers, cpus: {os.cpu_count()}")
+        print(
+            f"{'code':<7}{'server':<18}{'cache':<7}{'first answer':>11}{'all workers':>12}"
+            f"{'RSS':>11}{'PSS':>10}{'own':>10}  (memory: median per worker)"
         )
-        key = get_key(content.resolve(), pathways.resolve(), URLS)
-        cache = ParseCache(ROOT / "instance" / "parse-cache", key)
-        try:
-            results = {}
-            for label, cache_on in (("no cache", False), ("cold cache", True), ("warm", True)):
-                if label == "cold cache":
-                    cache.path.unlink(missing_ok=True)
-                run_env = {**env, "UPWARD_PARSE_CACHE": "1" if cache_on else "0"}
-                results[label] = start(run_env, args.workers, args.port, Path(tmp) / "ready")
-            timings = reloads(content, pathways, args.reloads)
-        finally:
-            cache.path.unlink(missing_ok=True)
-            cache.lock_path.unlink(missing_ok=True)
-
-    print(f"{args.files} files, gunicorn --workers {args.workers}, cpus: {os.cpu_count()}")
-    print(
-        f"{'start':<12}{'first answer':>14}{'all workers':>13}{'RSS/worker':>12}{'PSS/worker':>12}"
-    )
-    for label, r in results.items():
-        rss = statistics.median(m[0] for m in r["memory"])
-        pss = statistics.median(m[1] for m in r["memory"])
-        print(f"{label:<12}{r['first']:>12.1f} s{r['all']:>11.1f} s{rss:>9.0f} MB{pss:>9.0f} MB")
-    print(
-        f"one-file reload: median {statistics.median(timings):.3f} s, "
-        f"max {max(timings):.3f} s over {len(timings)}"
-    )
+        for label, root in checkouts:
+            run_rows(label, root, rows, env, args, (content, pathways, tmp))
+        for label, root in checkouts:
+            database = env["DATABASE_URL"] or f"sqlite:///{tmp}/bench-{label}.db"
+            env_code = {**env, "PYTHONPATH": str(root), "DATABASE_URL": database}
+            timings = measure_reloads(root, env_code, content, pathways, args.reloads)
+            for kind, values in timings.items():
+                print(
+                    f"{label}: one-file reload ({kind}): median {statistics.median(values):.3f} s,"
+                    f" max {max(values):.3f} s over {len(values)}"
+                )
 
 
 if __name__ == "__main__":
