@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from rapidfuzz import fuzz
-from scipy.optimize import linear_sum_assignment
 
 from upward.content.words import get_term, get_words, is_stop_word
 from upward.vocabulary import LEVEL_BANDS, SLOTS
@@ -377,6 +376,9 @@ def assign(
     # Forbidden cells cost more than leaving someone out (a dummy column of cost 0).
     cost = np.where(allowed, -(MATCH_BONUS + scores), MATCH_BONUS)[:, repeat]
     cost = np.hstack([cost, np.zeros((rows, rows))])
+    # Imported here: scipy.optimize takes 0.3 s to import, in every worker that starts.
+    from scipy.optimize import linear_sum_assignment
+
     picked_rows, picked_cols = linear_sum_assignment(cost)
     return [
         (int(r), int(repeat[c]))
