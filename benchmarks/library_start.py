@@ -14,7 +14,7 @@ the app) and `serve` (python -m upward.serve: granian, the app loaded before the
 side by side in one run.
 
     .venv/bin/python benchmarks/library_start.py [--files 10000] [--workers 5] [--reloads 5]
-        [--before DIR] [--rows gunicorn:none,gunicorn:warm,serve:warm]
+        [--before DIR] [--rounds 3] [--rows gunicorn:none,gunicorn:warm,serve:warm]
 """
 
 from __future__ import annotations
@@ -195,11 +195,8 @@ def measure_reloads(root: Path, env: dict[str, str], content: Path, pathways: Pa
     return json.loads(out.strip().splitlines()[-1])
 
 
-def run_rows(
-    label: str, root: Path, rows: list[tuple[str, str]], env: dict[str, str], args, paths
-) -> list[tuple[str, str, str, dict[str, object]]]:
-    """Start each row's server with one checkout's code; return the results."""
-    content, pathways, tmp = paths
+def prepare(label: str, root: Path, env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """Return the environment that runs one checkout's code, its database migrated."""
     code = tmp / f"code-{label}"
     code.mkdir(exist_ok=True)
     (code / "pid_app.py").write_text(PID_APP)
@@ -215,36 +212,37 @@ def run_rows(
         check=True,
         capture_output=True,
     )
+    return env
+
+
+def run_row(root: Path, env: dict[str, str], server: str, cache: str, workers: int) -> dict:
+    """Start one row's server with one checkout's code, its cache as the row asks."""
     caches = root / "instance" / "parse-cache"
-    found = []
-    for server, cache in rows:
-        if server == "serve" and not (root / "upward" / "serve.py").exists():
-            continue
-        if cache in ("none", "cold"):
-            for old in caches.glob("library-*"):
-                old.unlink()
-        run_env = {**env, "UPWARD_PARSE_CACHE": "0" if cache == "none" else "1"}
-        if cache == "warm" and not any(caches.glob("library-*.pickle")):
-            subprocess.run(  # a start that writes the cache, not timed
-                [sys.executable, "-c", "import app"],
-                cwd=root,
-                env=run_env,
-                check=True,
-                stderr=subprocess.DEVNULL,
-            )
-        result = start(server, run_env, root, args.workers)
-        found.append((label, server, cache, result))
-        print_row(found[-1], flush=True)
-    return found
+    if cache in ("none", "cold"):
+        for old in caches.glob("library-*"):
+            old.unlink()
+    env = {**env, "UPWARD_PARSE_CACHE": "0" if cache == "none" else "1"}
+    if cache == "warm" and not any(caches.glob("library-*.pickle")):
+        subprocess.run(  # a start that writes the cache, not timed
+            [sys.executable, "-c", "import app"],
+            cwd=root,
+            env=env,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+    return start(server, env, root, workers)
 
 
-def print_row(row: tuple[str, str, str, dict], flush: bool = False) -> None:
-    label, server, cache, r = row
-    rss, pss, own = (statistics.median(m[i] for m in r["memory"]) for i in range(3))
+def print_row(label: str, server: str, cache: str, found: list[dict]) -> None:
+    """Print the medians of a row's rounds (every round's time for all workers in brackets)."""
+    first = statistics.median(r["first"] for r in found)
+    every = [r["all"] for r in found]
+    rss, pss, own = (statistics.median(m[i] for r in found for m in r["memory"]) for i in range(3))
+    rounds = ", ".join(f"{t:.1f}" for t in every) if len(every) > 1 else ""
     print(
-        f"{label:<7}{server:<18}{cache:<7}{r['first']:>9.1f} s{r['all']:>9.1f} s"
-        f"{rss:>8.0f} MB{pss:>8.0f} MB{own:>8.0f} MB",
-        flush=flush,
+        f"{label:<7}{server:<18}{cache:<7}{first:>9.1f} s{statistics.median(every):>9.1f} s"
+        f"{rss:>8.0f} MB{pss:>8.0f} MB{own:>8.0f} MB  {rounds}",
+        flush=True,
     )
 
 
@@ -253,6 +251,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--reloads", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1, help="starts of each row and checkout")
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--rows", default=DEFAULT_ROWS, help="server:cache,... to start")
     parser.add_argument("--child-reload", nargs=3, help=argparse.SUPPRESS)
@@ -268,7 +267,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         content, pathways = generate(tmp, args.files)
-        env = {
+        base = {
             **os.environ,
             "UPWARD_CONTENT_DIR": str(content),
             "UPWARD_PATHWAYS_DIR": str(pathways),
@@ -280,18 +279,26 @@ def main() -> None:
         checkouts = [("after", ROOT)]
         if args.before:
             checkouts.insert(0, ("before", args.before.resolve()))
+        envs = {label: prepare(label, root, base, tmp) for label, root in checkouts}
         print(f"{args.files} files, {args.workers} workers, cpus: {os.cpu_count()}")
         print(
             f"{'code':<7}{'server':<18}{'cache':<7}{'first answer':>11}{'all workers':>12}"
-            f"{'RSS':>11}{'PSS':>10}{'own':>10}  (memory: median per worker)"
+            f"{'RSS':>11}{'PSS':>10}{'own':>10}  (medians; memory per worker; rounds)"
         )
+        for server, cache in rows:
+            found: dict[str, list[dict]] = {label: [] for label, _ in checkouts}
+            for _ in range(args.rounds):  # the checkouts interleaved, so both see the same noise
+                for label, root in checkouts:
+                    if server == "serve" and not (root / "upward" / "serve.py").exists():
+                        continue
+                    found[label].append(run_row(root, envs[label], server, cache, args.workers))
+            for label, results in found.items():
+                if results:
+                    print_row(label, server, cache, results)
         for label, root in checkouts:
-            run_rows(label, root, rows, env, args, (content, pathways, tmp))
-        for label, root in checkouts:
-            database = env["DATABASE_URL"] or f"sqlite:///{tmp}/bench-{label}.db"
-            env_code = {**env, "PYTHONPATH": str(root), "DATABASE_URL": database}
-            env_code["UPWARD_WATCH"] = "0"  # a watcher would reload before the timed reload
-            timings = measure_reloads(root, env_code, content, pathways, args.reloads)
+            env = {**envs[label], "PYTHONPATH": str(root)}
+            env["UPWARD_WATCH"] = "0"  # a watcher would reload before the timed reload
+            timings = measure_reloads(root, env, content, pathways, args.reloads)
             for kind, values in timings.items():
                 print(
                     f"{label}: one-file reload ({kind}): median {statistics.median(values):.3f} s,"
