@@ -3,9 +3,11 @@
 For a generated library (benchmarks/library_load.py writes the files) it reports, per server:
 - the time from starting the server until the first answer of the app (its home page), and
   until every worker has answered (a cheap path of the benchmark's wrapper names the worker);
+- the CPU time the server's processes used until then (wall-clock time moves with whatever
+  else the machine runs; CPU time hardly does);
 - memory per worker once all have answered: RSS, PSS and what is its own (private pages);
 - a one-file reload, the library of that size loaded: of the store alone, and in the app
-  (with what the app does when a library loads: recording step versions).
+  (with what the app does when a library loads: recording step versions), wall and CPU time.
 
 Servers: `gunicorn` (each worker loads the app), `gunicorn-preload` (gunicorn --preload: the
 app loads once, then the workers fork), `granian` (granian's own command: each worker loads
@@ -138,6 +140,7 @@ def start(server: str, env: dict[str, str], root: Path, workers: int) -> dict[st
         for asker in askers:
             asker.join()
         memory = [process_memory(pid) for pid in seen]
+        cpu = cpu_seconds([proc.pid, *children(proc.pid)])
     finally:
         done.set()
         proc.terminate()
@@ -145,7 +148,32 @@ def start(server: str, env: dict[str, str], root: Path, workers: int) -> dict[st
         log.close()
     if proc.returncode not in (0, -15) and len(seen) < workers:
         raise SystemExit(f"{server} stopped with {proc.returncode}")
-    return {"first": first[0], "all": max(seen.values()), "memory": memory}
+    return {"first": first[0], "all": max(seen.values()), "memory": memory, "cpu": cpu}
+
+
+def children(parent: int) -> list[int]:
+    """Return the ids of a process's children."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if entry.name.isdigit() and int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user and system) processes have used so far.
+
+    Unlike wall-clock time it hardly moves with what else the machine is doing.
+    """
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_memory(pid: int) -> tuple[float, float, float]:
@@ -166,7 +194,7 @@ def reloads(content: Path, pathways: Path, runs: int) -> dict[str, list[float]]:
 
     logging.disable(logging.WARNING)  # the generated library's warnings, logged every load
     target = next((content / "steps").iterdir())
-    timings: dict[str, list[float]] = {"store": [], "app": []}
+    timings: dict[str, list[float]] = {"store": [], "app": [], "store CPU": [], "app CPU": []}
     store = LibraryStore(content, pathways, URLS)
     app = create_app()
     with app.app_context():
@@ -174,9 +202,10 @@ def reloads(content: Path, pathways: Path, runs: int) -> dict[str, list[float]]:
     for run in range(runs):
         for label, each in stores.items():
             target.write_text(target.read_text() + f"\nOne more sentence {run}.\n")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             assert each.reload(), each.problems
             timings[label].append(time.perf_counter() - started)
+            timings[f"{label} CPU"].append(time.process_time() - cpu)
             assert each.parsed == [target.relative_to(content).as_posix()]
     return timings
 
@@ -236,12 +265,13 @@ def run_row(root: Path, env: dict[str, str], server: str, cache: str, workers: i
 def print_row(label: str, server: str, cache: str, found: list[dict]) -> None:
     """Print the medians of a row's rounds (every round's time for all workers in brackets)."""
     first = statistics.median(r["first"] for r in found)
+    cpu = statistics.median(r["cpu"] for r in found)
     every = [r["all"] for r in found]
     rss, pss, own = (statistics.median(m[i] for r in found for m in r["memory"]) for i in range(3))
     rounds = ", ".join(f"{t:.1f}" for t in every) if len(every) > 1 else ""
     print(
         f"{label:<7}{server:<18}{cache:<7}{first:>9.1f} s{statistics.median(every):>9.1f} s"
-        f"{rss:>8.0f} MB{pss:>8.0f} MB{own:>8.0f} MB  {rounds}",
+        f"{cpu:>8.1f} s{rss:>8.0f} MB{pss:>8.0f} MB{own:>8.0f} MB  {rounds}",
         flush=True,
     )
 
@@ -283,7 +313,7 @@ def main() -> None:
         print(f"{args.files} files, {args.workers} workers, cpus: {os.cpu_count()}")
         print(
             f"{'code':<7}{'server':<18}{'cache':<7}{'first answer':>11}{'all workers':>12}"
-            f"{'RSS':>11}{'PSS':>10}{'own':>10}  (medians; memory per worker; rounds)"
+            f"{'CPU':>10}{'RSS':>11}{'PSS':>10}{'own':>10}  (medians; memory per worker; rounds)"
         )
         for server, cache in rows:
             found: dict[str, list[dict]] = {label: [] for label, _ in checkouts}
