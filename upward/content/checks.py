@@ -8,6 +8,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import NamedTuple
 
 from .files import MEDIA_SUFFIXES, is_media_file
@@ -44,8 +45,10 @@ def get_pages_by_id(pages: Mapping[str, PageSource]) -> dict[str, PageSource]:
     return by_id
 
 
+@lru_cache(maxsize=65536)
 def get_step_path(step: str) -> str:
-    """Normalise a manifest step entry to a path under content/."""
+    """Normalise a manifest step entry to a path under content/ (remembered: each load asks
+    for every entry of every manifest four times)."""
     return posixpath.normpath(step.strip()).removeprefix("./")
 
 
