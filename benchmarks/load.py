@@ -50,7 +50,22 @@ def ensure_wrk() -> str:
 def server_command(
     server: str, target: str, port: int, workers: int, threads: int = 1
 ) -> list[str]:
-    """Return the command that serves target on 127.0.0.1:port with the given server."""
+    """Return the command that serves target on 127.0.0.1:port with the given server.
+
+    Upward under granian runs as the README tells production to run it: `python -m
+    upward.serve`, the app loaded once before the workers fork."""
+    if server == "granian" and target == "app:app":
+        return [
+            str(BIN / "python"),
+            "-m",
+            "upward.serve",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
     if server == "granian":
         return [
             str(BIN / "granian"),
