@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from tests.content.content_helpers import in_child
 from upward.extensions import db
 from upward.serve import get_app
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-
-
-def in_child(work) -> object:
-    """Run work in a forked child; return its JSON result."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "w") as out:
-                json.dump(work(), out)
-            code = 0
-        finally:
-            sys.stdout.flush()
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read) as source:
-        text = source.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    return json.loads(text)
 
 
 def test_a_forked_worker_opens_its_own_database_connections(app: Flask) -> None:

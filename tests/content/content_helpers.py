@@ -5,7 +5,11 @@ Not a conftest.py: the suite imports `from conftest import ...`, which a second 
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from upward.content import check_library
@@ -57,3 +61,25 @@ def get_problems(
 ) -> list[str]:
     """Write a library and return its problems as 'path:line: severity: message' strings."""
     return [str(p) for p in check_library(*write_library(root, files, base))]
+
+
+def in_child(work: Callable[[], object]) -> object:
+    """Run work in a forked child and return what it returned (as JSON)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as out:
+                json.dump(work(), out)
+            code = 0
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as source:
+        text = source.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child failed"
+    return json.loads(text)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from content_helpers import write_library
+from content_helpers import in_child, write_library
 
 from upward.content import LibraryStore, UrlScheme
 
@@ -20,28 +18,6 @@ STEP_B = "---\ntitle: Step B\n---\nCandid feedback, given kindly.\n"
 MANIFEST = "title: P\naudience: mentor\nsummary: S.\nsteps:\n  - a.md\n  - b.md\n"
 FILES: dict[str, str | None] = {"content/b.md": STEP_B, "pathways/p.yml": MANIFEST}
 QUERIES = ("candid", "kindy", "hello")
-
-
-def in_child(work: Callable[[], object], timeout: float = 20) -> object:
-    """Run work in a forked child and return what it returned (as JSON)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into pytest
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "w") as out:
-                json.dump(work(), out)
-            code = 0
-        finally:
-            sys.stdout.flush()
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read) as source:
-        text = source.read()
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, "the child failed"
-    return json.loads(text)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:
