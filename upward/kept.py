@@ -55,6 +55,15 @@ def keeps(endpoint: str, keeper: Keeper) -> None:
     KEEPERS[endpoint] = keeper
 
 
+def on_its_page(kind: str, page: str, names: tuple[str, ...]) -> Keeper:
+    """Keep a form's text under `kind:<values of names>`, for the page `page` shows it on again
+    (with the POST's own view arguments)."""
+    return Keeper(
+        place=lambda a: ":".join((kind, *(str(a[name]) for name in names))),
+        back=lambda a: url_for(page, **a),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Keep the text of the site's writing forms, and answer refused POSTs without a 405."""
     step = Keeper(
@@ -71,50 +80,15 @@ def init_app(app: Flask) -> None:
             anchor=lambda a: a["prompt_id"],
         ),
     )
-    keeps(
-        "discussions.create",
-        Keeper(
-            place=lambda a: f"template:{a['template_id']}",
-            back=lambda a: url_for("discussions.template", template_id=a["template_id"]),
-        ),
-    )
-    keeps(
-        "discussions.edit",
-        Keeper(
-            place=lambda a: f"entry:{a['entry_id']}",
-            back=lambda a: url_for("discussions.edit", entry_id=a["entry_id"]),
-        ),
-    )
-    keeps(
-        "sessions.checkin",
-        Keeper(
-            place=lambda a: f"checkin:{a['meeting_id']}",
-            back=lambda a: url_for(
-                "sessions.checkin", pair_id=a["pair_id"], meeting_id=a["meeting_id"]
-            ),
-        ),
-    )
-    keeps(
-        "pairspace.edit_agreement",
-        Keeper(
-            place=lambda a: f"agreement:{a['pair_id']}",
-            back=lambda a: url_for("pairspace.edit_agreement", pair_id=a["pair_id"]),
-        ),
-    )
-    keeps(
-        "surveys.answer",
-        Keeper(
-            place=lambda a: f"survey:{a['cohort_id']}:{a['point']}",
-            back=lambda a: url_for("surveys.answer", cohort_id=a["cohort_id"], point=a["point"]),
-        ),
-    )
-    keeps(
-        "pairs.decline",
-        Keeper(
-            place=lambda a: f"decline:{a['pair_id']}",
-            back=lambda a: url_for("pairs.decline", pair_id=a["pair_id"]),
-        ),
-    )
+    for endpoint, kind, page, names in (
+        ("discussions.create", "template", "discussions.template", ("template_id",)),
+        ("discussions.edit", "entry", "discussions.edit", ("entry_id",)),
+        ("sessions.checkin", "checkin", "sessions.checkin", ("meeting_id",)),
+        ("pairspace.edit_agreement", "agreement", "pairspace.edit_agreement", ("pair_id",)),
+        ("surveys.answer", "survey", "surveys.answer", ("cohort_id", "point")),
+        ("pairs.decline", "decline", "pairs.decline", ("pair_id",)),
+    ):
+        keeps(endpoint, on_its_page(kind, page, names))
     keeps(
         "profiles.edit",
         Keeper(place=lambda a: "profile", back=lambda a: url_for("profiles.edit")),
